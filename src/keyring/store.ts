@@ -1,0 +1,121 @@
+/**
+ * The persistent keyring: the user's account (own key pair) and the
+ * Autocrypt peer state of every correspondent, in extension storage.
+ *
+ * Layout (schema version 1), one storage key per record so that each update
+ * is atomic on its own and a peer write never rewrites the whole keyring:
+ *   meta            { schema_version }
+ *   account         StoredAccount
+ *   peer:<addr>     PeerState (addr canonical)
+ *
+ * The background is the only writer; writes go through one queue so two
+ * tabs reporting the same peer at once cannot interleave read and write.
+ */
+import type { PreferEncrypt } from '../autocrypt/header';
+import type { PeerState } from '../autocrypt/peer-state';
+import type { StorageArea } from './area';
+import { migrate } from './migrations';
+
+/** The user's own key pair and Autocrypt setting. */
+export interface StoredAccount {
+  addr: string;
+  name: string;
+  fingerprint: string;
+  /** Armored secret key. Only the background ever reads this field. */
+  privateKeyArmored: string;
+  publicKeyArmored: string;
+  /** Base64 of the minimal 5-packet key sent in our Autocrypt header. */
+  keydata: string;
+  prefer_encrypt: PreferEncrypt;
+  created: number;
+}
+
+const ACCOUNT = 'account';
+const PEER_PREFIX = 'peer:';
+
+/** Typed access to the keyring over one storage area. */
+export class KeyringStore {
+  private readonly area: StorageArea;
+  private queue: Promise<unknown> = Promise.resolve();
+  private ready: Promise<void> | null = null;
+
+  constructor(area: StorageArea) {
+    this.area = area;
+  }
+
+  /** Runs pending migrations once; every other call waits for it. */
+  private open(): Promise<void> {
+    this.ready ??= migrate(this.area).catch((err: unknown) => {
+      this.ready = null;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  /** Serialises writes: each runs after the previous one settled. */
+  private write<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      await this.open();
+      return step();
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The account, or undefined before setup. */
+  async getAccount(): Promise<StoredAccount | undefined> {
+    await this.open();
+    const got = await this.area.get(ACCOUNT);
+    return got[ACCOUNT] as StoredAccount | undefined;
+  }
+
+  /** Stores the account; refuses to replace an existing one. */
+  createAccount(account: StoredAccount): Promise<void> {
+    return this.write(async () => {
+      const got = await this.area.get(ACCOUNT);
+      if (got[ACCOUNT]) throw new Error('an account already exists');
+      await this.area.set({ [ACCOUNT]: account });
+    });
+  }
+
+  /** One peer by canonical address. */
+  async getPeer(addr: string): Promise<PeerState | undefined> {
+    await this.open();
+    const key = PEER_PREFIX + addr;
+    const got = await this.area.get(key);
+    return got[key] as PeerState | undefined;
+  }
+
+  /** Every stored peer. */
+  async listPeers(): Promise<PeerState[]> {
+    await this.open();
+    const all = await this.area.get(null);
+    return Object.entries(all)
+      .filter(([k]) => k.startsWith(PEER_PREFIX))
+      .map(([, v]) => v as PeerState);
+  }
+
+  /**
+   * Runs `step` inside the write queue with read and write access to peers,
+   * so that reading a peer, deciding and storing its next state cannot
+   * interleave with another message about the same peer.
+   */
+  withPeers<T>(step: (tx: PeerTransaction) => Promise<T>): Promise<T> {
+    return this.write(() =>
+      step({
+        getPeer: async (addr) => {
+          const key = PEER_PREFIX + addr;
+          const got = await this.area.get(key);
+          return got[key] as PeerState | undefined;
+        },
+        putPeer: (peer) => this.area.set({ [PEER_PREFIX + peer.addr]: peer }),
+      }),
+    );
+  }
+}
+
+/** Peer access inside {@link KeyringStore.withPeers}. */
+export interface PeerTransaction {
+  getPeer(addr: string): Promise<PeerState | undefined>;
+  putPeer(peer: PeerState): Promise<void>;
+}

@@ -1,0 +1,171 @@
+/**
+ * The typed message protocol between the background and everything that
+ * talks to it. Each request is declared once here with its payload, its
+ * answer and the places allowed to send it; the background refuses a
+ * request from anywhere else (see `sender.ts`).
+ */
+import type { PreferEncrypt } from '../autocrypt/header';
+import type { Recommendation } from '../autocrypt/recommendation';
+
+/** Where a message came from, as the background classifies it. */
+export type SenderKind = 'content' | 'reader' | 'composer' | 'setup' | 'options';
+
+/** The account as the extension pages may see it: never the secret key. */
+export interface AccountStatus {
+  configured: boolean;
+  addr?: string;
+  name?: string;
+  fingerprint?: string;
+  prefer_encrypt?: PreferEncrypt;
+}
+
+/** A verdict on a message's Autocrypt header, for display and tests. */
+export interface HeaderSummary {
+  present: boolean;
+  valid: boolean;
+  reason?: string;
+  addr?: string;
+  fingerprint?: string;
+}
+
+/** Signature status of a decrypted message, as drawn by the reader. */
+export type SignatureSummary =
+  | { status: 'none' }
+  | { status: 'valid'; signerFingerprint: string }
+  | { status: 'invalid'; reason: string }
+  | { status: 'unknown-key'; keyID: string };
+
+/** One peer as the options page lists it. */
+export interface PeerSummary {
+  addr: string;
+  fingerprint: string | null;
+  prefer_encrypt: PreferEncrypt;
+  last_seen: number;
+  autocrypt_timestamp: number;
+  gossip_only: boolean;
+  recommendation: Recommendation;
+}
+
+/** One recipient's recommendation in the composer. */
+export interface RecipientRecommendation {
+  addr: string;
+  recommendation: Recommendation;
+}
+
+/** Every request the background answers: payload, answer, allowed senders. */
+export interface Requests {
+  'account.status': {
+    request: Record<string, never>;
+    response: AccountStatus;
+    senders: 'setup' | 'options' | 'composer' | 'reader' | 'content';
+  };
+  'account.create': {
+    request: { addr: string; name: string; prefer_encrypt: PreferEncrypt };
+    response: AccountStatus;
+    senders: 'setup';
+  };
+  'message.opened': {
+    request: { messageId: string; raw: string /* base64 */ };
+    response: { header: HeaderSummary; encrypted: boolean; ticket: string | null };
+    senders: 'content';
+  };
+  'reader.describe': {
+    request: { ticket: string };
+    response: { from: string; subject: string; date: string | null };
+    senders: 'reader';
+  };
+  'reader.decrypt': {
+    request: { ticket: string };
+    response: {
+      text: string;
+      signature: SignatureSummary;
+      signerMatchesFrom: boolean;
+      from: string;
+    };
+    senders: 'reader';
+  };
+  'composer.register': {
+    request: {
+      composeId: string;
+      to: string[];
+      cc: string[];
+      subject: string;
+      inReplyTo: string | null;
+      references: string[];
+    };
+    response: { ticket: string };
+    senders: 'content';
+  };
+  'composer.open': {
+    request: { ticket: string };
+    response: {
+      from: string | null;
+      to: string[];
+      cc: string[];
+      subject: string;
+      replyToEncrypted: boolean;
+    };
+    senders: 'composer';
+  };
+  'composer.recommend': {
+    request: { ticket: string; to: string[]; cc: string[] };
+    response: { recipients: RecipientRecommendation[]; overall: Recommendation };
+    senders: 'composer';
+  };
+  'composer.send': {
+    request: {
+      ticket: string;
+      to: string[];
+      cc: string[];
+      subject: string;
+      text: string;
+      encrypt: boolean;
+    };
+    response: { encrypted: boolean };
+    senders: 'composer';
+  };
+  'peers.list': {
+    request: Record<string, never>;
+    response: PeerSummary[];
+    senders: 'options';
+  };
+}
+
+/** Name of a request. */
+export type RequestName = keyof Requests;
+
+/** Who may send each request; the background checks this before anything else. */
+export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['senders'][] } = {
+  'account.status': ['setup', 'options', 'composer', 'reader', 'content'],
+  'account.create': ['setup'],
+  'message.opened': ['content'],
+  'reader.describe': ['reader'],
+  'reader.decrypt': ['reader'],
+  'composer.register': ['content'],
+  'composer.open': ['composer'],
+  'composer.recommend': ['composer'],
+  'composer.send': ['composer'],
+  'peers.list': ['options'],
+};
+
+/** A request on the wire. */
+export interface Envelope<N extends RequestName = RequestName> {
+  channel: typeof CHANNEL;
+  name: N;
+  payload: Requests[N]['request'];
+}
+
+/** Answers carry either a value or a typed error, never a thrown exception. */
+export type Answer<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: string; message: string } };
+
+/** Marks our messages so unrelated runtime traffic is ignored. */
+export const CHANNEL = 'ecosmail-autocrypt/1';
+
+/** Background → content script: hand a finished message to the page. */
+export interface PageSubmit {
+  channel: typeof CHANNEL;
+  name: 'page.submit';
+  payload: { composeId: string; recipients: string[]; mime: string };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { memoryArea } from '../../src/keyring/area';
+import { KeyringStore, type StoredAccount } from '../../src/keyring/store';
+import { MigrationError, SCHEMA_VERSION } from '../../src/keyring/migrations';
+import type { PeerState } from '../../src/autocrypt/peer-state';
+
+const account: StoredAccount = {
+  addr: 'alice@ecosmail.test',
+  name: 'Alice',
+  fingerprint: 'AA',
+  privateKeyArmored: 'secret',
+  publicKeyArmored: 'public',
+  keydata: 'AAAA',
+  prefer_encrypt: 'mutual',
+  created: 1,
+};
+
+function peer(addr: string, last_seen: number): PeerState {
+  return {
+    addr,
+    last_seen,
+    autocrypt_timestamp: last_seen,
+    public_key: 'AAAA',
+    public_key_fingerprint: 'BB',
+    prefer_encrypt: 'nopreference',
+    gossip_timestamp: 0,
+    gossip_key: null,
+    gossip_key_fingerprint: null,
+    history: [],
+  };
+}
+
+describe('KeyringStore', () => {
+  it('should write the schema version on first use', async () => {
+    const area = memoryArea();
+    await new KeyringStore(area).getAccount();
+    expect(area.data.get('meta')).toEqual({ schema_version: SCHEMA_VERSION });
+  });
+
+  it('should refuse to replace an existing account', async () => {
+    const store = new KeyringStore(memoryArea());
+    await store.createAccount(account);
+    await expect(store.createAccount({ ...account, fingerprint: 'CC' })).rejects.toThrow();
+    expect((await store.getAccount())?.fingerprint).toBe('AA');
+  });
+
+  it('should serialise concurrent peer updates so none is lost', async () => {
+    const store = new KeyringStore(memoryArea());
+    const bump = () =>
+      store.withPeers(async (tx) => {
+        const prev = await tx.getPeer('carol@example.com');
+        await new Promise((r) => setTimeout(r, 1));
+        await tx.putPeer(peer('carol@example.com', (prev?.last_seen ?? 0) + 1));
+      });
+    await Promise.all(Array.from({ length: 10 }, bump));
+    expect((await store.getPeer('carol@example.com'))?.last_seen).toBe(10);
+  });
+
+  it('should keep serving after a failed write and keep the old data', async () => {
+    const area = memoryArea();
+    const store = new KeyringStore(area);
+    await store.withPeers((tx) => tx.putPeer(peer('carol@example.com', 1)));
+
+    const failing = store.withPeers(async (tx) => {
+      await tx.putPeer(peer('carol@example.com', 2));
+      throw new Error('disk full');
+    });
+    await expect(failing).rejects.toThrow('disk full');
+
+    await store.withPeers((tx) => tx.putPeer(peer('dave@example.com', 3)));
+    expect((await store.listPeers()).map((p) => p.addr).sort()).toEqual([
+      'carol@example.com',
+      'dave@example.com',
+    ]);
+  });
+
+  it('should refuse data written by a newer schema', async () => {
+    const area = memoryArea();
+    area.data.set('meta', { schema_version: SCHEMA_VERSION + 1 });
+    const err = await new KeyringStore(area).getAccount().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as MigrationError).code).toBe('newer-schema');
+  });
+});
