@@ -1,0 +1,526 @@
+/**
+ * The only module that imports `openpgp` (eslint enforces it). Everything the
+ * product does with keys and OpenPGP messages goes through here, so the limits
+ * and the configuration below apply to every call.
+ *
+ * Inputs and outputs are plain bytes and strings; openpgp objects never leave this
+ * file, so callers cannot reuse a `Message` that a failed decryption has consumed.
+ */
+
+import * as openpgp from 'openpgp';
+import { CryptoError } from './errors';
+
+/**
+ * Upper bound on the plaintext of one message after decompression: 64 MiB.
+ *
+ * openpgp's default is unlimited, so a few kilobytes of compressed zeros would
+ * fill the worker's memory. Webmail providers cap a whole message at 25-50 MB, so no
+ * genuine mail comes near this bound, while a browser worker can still hold it.
+ */
+export const MAX_PLAINTEXT_BYTES = 64 * 1024 * 1024;
+
+// Passed to every openpgp call rather than written into openpgp's global config,
+// so that tests or tools using openpgp directly in the same process are unaffected.
+const CONFIG: openpgp.PartialConfig = {
+  maxDecompressedMessageSize: MAX_PLAINTEXT_BYTES,
+  // EFAIL: never hand out plaintext without integrity protection (MDC or AEAD).
+  allowUnauthenticatedMessages: false,
+  allowUnauthenticatedStream: false,
+  // Our peers include GnuPG 2.2 and Sequoia 0.27: they read v4 keys and SEIPDv1
+  // but not v6 keys or SEIPDv2, so we produce only those. We still read v6.
+  v6Keys: false,
+  aeadProtect: false,
+  // openpgp's default, stated so nobody lowers it by accident: RSA keys below 2047
+  // bits are neither encrypted to nor trusted for signatures (P12).
+  minRSABits: 2047,
+  // Keys may carry packets or algorithms this version does not know (a post-quantum
+  // subkey, say); skip those packets instead of rejecting the whole key.
+  ignoreUnsupportedPackets: true,
+};
+
+// openpgp declares this type but does not export it.
+type VerificationResult = Awaited<
+  ReturnType<typeof openpgp.verify>
+>['signatures'][number];
+
+/** A freshly generated key pair for one of our accounts. */
+export interface GeneratedKey {
+  /** Unprotected transferable secret key, armored. Protection at rest is the keyring's. */
+  privateKeyArmored: string;
+  /** The full transferable public key, armored. */
+  publicKeyArmored: string;
+  /** Upper-case hex fingerprint of the primary key. */
+  fingerprint: string;
+}
+
+/** What the product needs to know about a certificate it accepted. */
+export interface CertificateInfo {
+  /** Upper-case hex primary fingerprint (40 digits for v4, 64 for v6). */
+  fingerprint: string;
+  /** Key packet version: 4 or 6. */
+  version: number;
+  /** The user ID strings, as written in the certificate. */
+  userIDs: string[];
+}
+
+/**
+ * The outcome of checking signatures. `valid` names the primary fingerprint of
+ * the certificate that verified, and its user IDs so the caller can compare them
+ * with the From address.
+ */
+export type SignatureCheck =
+  | { status: 'none' }
+  | { status: 'valid'; signerFingerprint: string; signerUserIDs: string[] }
+  | { status: 'invalid'; reason: string }
+  | { status: 'unknown-key'; keyID: string };
+
+/**
+ * Generates an Autocrypt key pair: Ed25519 primary for signing and certifying,
+ * Cv25519 subkey for encryption, v4 packets (spec "Secret key generation and
+ * storage"). `type: 'ecc'` gives the legacy EdDSA/ECDH algorithm ids; the RFC 9580
+ * ids of `'curve25519'` cannot be encrypted to by GnuPG 2.2 or Sequoia 0.27.
+ *
+ * @param opts.addr the account address, used as the user ID's email
+ * @param opts.name optional display name for the user ID
+ * @param opts.date creation time (tests pin it; default now)
+ */
+export async function generateKeyPair(opts: {
+  addr: string;
+  name?: string;
+  date?: Date;
+}): Promise<GeneratedKey> {
+  const userID = opts.name ? { name: opts.name, email: opts.addr } : { email: opts.addr };
+
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [userID],
+    date: opts.date,
+    format: 'object',
+    config: CONFIG,
+  });
+
+  return {
+    privateKeyArmored: privateKey.armor(),
+    publicKeyArmored: publicKey.armor(),
+    fingerprint: fingerprintOf(privateKey),
+  };
+}
+
+/**
+ * The Autocrypt `keydata` for an account: exactly the five packets the spec asks for
+ * ("OpenPGP Based key data"): the primary key, the user ID for `addr` (or the primary
+ * user ID when none matches), its valid self-signature, the encryption subkey and its
+ * valid binding signature. Binary, not armored.
+ *
+ * @throws CryptoError `'bad-key'` for an unreadable key, `'no-encryption-key'` when
+ *   the key has no usable encryption subkey
+ */
+export async function minimalPublicKey(
+  privateKeyArmored: string,
+  addr: string,
+): Promise<Uint8Array> {
+  const key = (await readPrivate(privateKeyArmored)).toPublic();
+  const primaryUser = await primaryUserFor(key, addr);
+
+  let encryptionKey: openpgp.PublicKey | openpgp.Subkey;
+  try {
+    encryptionKey = await key.getEncryptionKey(
+      undefined,
+      undefined,
+      undefined,
+      fullConfig(),
+    );
+  } catch (error) {
+    throw new CryptoError('no-encryption-key', 'the key has no usable encryption key', {
+      cause: error,
+    });
+  }
+
+  const packets = new openpgp.PacketList<openpgp.AnyPacket>();
+  packets.push(key.keyPacket, primaryUser.user.userID!, primaryUser.selfCertification);
+
+  // An encryption-capable primary key (old RSA keys) needs no subkey at all.
+  if (encryptionKey instanceof openpgp.Subkey) {
+    const binding = await encryptionKey.verify(undefined, fullConfig());
+    packets.push(encryptionKey.keyPacket, binding);
+  }
+
+  return packets.write();
+}
+
+/**
+ * Reads Autocrypt keydata (or any binary certificate) and checks what an Autocrypt
+ * header needs: exactly one public key, no secret material, and an encryption-capable
+ * (sub)key. Expiry does not matter here (spec: an expired key is stored and only
+ * treated as null by the recommendation); see {@link isUsableForEncryption}.
+ *
+ * @throws CryptoError `'bad-keydata'` with a message that says which test failed
+ */
+export async function readCertificate(bytes: Uint8Array): Promise<CertificateInfo> {
+  const key = await readOneCertificate(bytes);
+
+  try {
+    // `date: null` skips the expiry checks but not the structural ones.
+    await key.getEncryptionKey(undefined, null, undefined, fullConfig());
+  } catch (error) {
+    const detail = (error as Error).message;
+    throw new CryptoError('bad-keydata', `no encryption-capable key: ${detail}`, {
+      cause: error,
+    });
+  }
+
+  return {
+    fingerprint: fingerprintOf(key),
+    version: key.keyPacket.version,
+    userIDs: key.getUserIDs(),
+  };
+}
+
+/**
+ * True when `cert` is a readable certificate with an encryption key that is valid at
+ * `date` (default now): not expired, not revoked, not too weak.
+ */
+export async function isUsableForEncryption(
+  cert: Uint8Array,
+  date?: Date,
+): Promise<boolean> {
+  try {
+    const key = await readOneCertificate(cert);
+    await key.getEncryptionKey(undefined, date ?? new Date(), undefined, fullConfig());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Unlocks a passphrase-protected private key (an imported key, a setup message's
+ * key) and returns it armored without protection, ready for the other functions.
+ *
+ * @throws CryptoError `'bad-key'`, `'bad-passphrase'`
+ */
+export async function unlockPrivateKey(
+  privateKeyArmored: string,
+  passphrase: string,
+): Promise<string> {
+  const key = await readPrivate(privateKeyArmored, { allowLocked: true });
+  if (key.isDecrypted()) return key.armor();
+
+  try {
+    const unlocked = await openpgp.decryptKey({
+      privateKey: key,
+      passphrase,
+      config: CONFIG,
+    });
+    return unlocked.armor();
+  } catch (error) {
+    throw new CryptoError('bad-passphrase', 'the passphrase does not unlock the key', {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Signs `data` with our key and encrypts it to every recipient certificate and to
+ * ourselves (spec "Message Encryption": "encrypted to the currently known Autocrypt
+ * key of each recipient, as well as the sender's Autocrypt key").
+ *
+ * Before returning it checks that the message has one session-key packet per
+ * recipient plus ours: a message nobody can decrypt is never emitted (P14).
+ *
+ * @throws CryptoError `'no-encryption-key'` when a certificate has no encryption key
+ *   usable at `date`, `'bad-keydata'`, `'bad-key'`, `'key-locked'`, `'encrypt-failed'`
+ */
+export async function encryptAndSign(opts: {
+  data: Uint8Array;
+  recipientCerts: Uint8Array[];
+  signingKeyArmored: string;
+  date?: Date;
+}): Promise<string> {
+  const date = opts.date ?? new Date();
+  const signingKey = await readPrivate(opts.signingKeyArmored);
+  const recipients = await Promise.all(opts.recipientCerts.map(readOneCertificate));
+
+  // Check each recipient first so the error can name the certificate; openpgp's own
+  // error would not say which one failed.
+  for (const cert of recipients) {
+    try {
+      await cert.getEncryptionKey(undefined, date, undefined, fullConfig());
+    } catch (error) {
+      const fingerprint = fingerprintOf(cert);
+      throw new CryptoError(
+        'no-encryption-key',
+        `no usable encryption key in ${fingerprint}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  const encryptionKeys = [...recipients, signingKey.toPublic()];
+  let armored: string;
+  try {
+    armored = await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: opts.data, date }),
+      encryptionKeys,
+      signingKeys: signingKey,
+      date,
+      format: 'armored',
+      config: CONFIG,
+    });
+  } catch (error) {
+    throw new CryptoError(
+      'encrypt-failed',
+      `encryption failed: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+
+  const written = await openpgp.readMessage({ armoredMessage: armored, config: CONFIG });
+  const sessionKeyPackets = written.getEncryptionKeyIDs().length;
+  if (sessionKeyPackets !== encryptionKeys.length) {
+    const detail = `${sessionKeyPackets} session-key packets for ${encryptionKeys.length} keys`;
+    throw new CryptoError('encrypt-failed', `refusing to send: ${detail}`);
+  }
+
+  return armored;
+}
+
+/**
+ * Decrypts an armored (or binary) OpenPGP message with our key(s) and checks the
+ * signatures inside it against `verificationCerts`. The message is read afresh on
+ * every call: an openpgp `Message` that went through a failed decryption cannot be
+ * decrypted again.
+ *
+ * @param opts.decryptionKeysArmored one or more unlocked private keys, armored; all
+ *   are tried in one call (messages to anonymous key IDs need trial decryption)
+ * @throws CryptoError `'bad-ciphertext'`, `'decrypt-failed'`, `'unauthenticated'`,
+ *   `'too-large'`, `'bad-key'`, `'key-locked'`
+ */
+export async function decryptAndVerify(opts: {
+  message: string | Uint8Array;
+  decryptionKeysArmored: string;
+  verificationCerts: Uint8Array[];
+}): Promise<{ data: Uint8Array; signature: SignatureCheck }> {
+  const decryptionKeys = await readPrivateKeys(opts.decryptionKeysArmored);
+  const verificationKeys = await readVerificationKeys(opts.verificationCerts);
+  const message = await readEncryptedMessage(opts.message);
+
+  let result: { data: Uint8Array; signatures: VerificationResult[] };
+  try {
+    result = await openpgp.decrypt({
+      message,
+      decryptionKeys,
+      verificationKeys,
+      format: 'binary',
+      config: CONFIG,
+    });
+  } catch (error) {
+    throw decryptionError(error);
+  }
+
+  return {
+    data: result.data,
+    signature: await checkSignatures(result.signatures, verificationKeys),
+  };
+}
+
+/**
+ * Verifies a detached signature over `data` (the signed part of a multipart/signed,
+ * in canonical CRLF form). A signature part that is not OpenPGP at all counts as no
+ * signature, like an unsigned message.
+ */
+export async function verifyDetached(opts: {
+  data: Uint8Array;
+  signature: string | Uint8Array;
+  verificationCerts: Uint8Array[];
+}): Promise<SignatureCheck> {
+  let signature: openpgp.Signature;
+  try {
+    signature =
+      typeof opts.signature === 'string'
+        ? await openpgp.readSignature({
+            armoredSignature: opts.signature,
+            config: CONFIG,
+          })
+        : await openpgp.readSignature({
+            binarySignature: opts.signature,
+            config: CONFIG,
+          });
+  } catch {
+    return { status: 'none' };
+  }
+
+  const verificationKeys = await readVerificationKeys(opts.verificationCerts);
+  const { signatures } = await openpgp.verify({
+    message: await openpgp.createMessage({ binary: opts.data }),
+    signature,
+    verificationKeys,
+    format: 'binary',
+    config: CONFIG,
+  });
+
+  return checkSignatures(signatures, verificationKeys);
+}
+
+// openpgp functions taking a full Config (key methods) get the defaults plus ours.
+function fullConfig(): openpgp.Config {
+  return { ...openpgp.config, ...CONFIG };
+}
+
+function fingerprintOf(key: openpgp.Key): string {
+  return key.getFingerprint().toUpperCase();
+}
+
+async function readOneCertificate(bytes: Uint8Array): Promise<openpgp.Key> {
+  let keys: openpgp.Key[];
+  try {
+    keys = await openpgp.readKeys({ binaryKeys: bytes, config: CONFIG });
+  } catch (error) {
+    const detail = (error as Error).message;
+    throw new CryptoError('bad-keydata', `not an OpenPGP certificate: ${detail}`, {
+      cause: error,
+    });
+  }
+
+  if (keys.length !== 1) {
+    throw new CryptoError(
+      'bad-keydata',
+      `expected exactly one key, found ${keys.length}`,
+    );
+  }
+
+  const key = keys[0]!;
+  if (key.isPrivate()) {
+    throw new CryptoError('bad-keydata', 'contains secret key material');
+  }
+
+  return key;
+}
+
+async function readPrivateKeys(armored: string): Promise<openpgp.PrivateKey[]> {
+  let keys: openpgp.PrivateKey[];
+  try {
+    keys = await openpgp.readPrivateKeys({ armoredKeys: armored, config: CONFIG });
+  } catch (error) {
+    throw new CryptoError('bad-key', 'not an OpenPGP private key', { cause: error });
+  }
+
+  if (keys.some((key) => !key.isDecrypted())) {
+    throw new CryptoError('key-locked', 'the private key is locked with a passphrase');
+  }
+
+  return keys;
+}
+
+async function readPrivate(
+  armored: string,
+  opts: { allowLocked?: boolean } = {},
+): Promise<openpgp.PrivateKey> {
+  let key: openpgp.PrivateKey;
+  try {
+    key = await openpgp.readPrivateKey({ armoredKey: armored, config: CONFIG });
+  } catch (error) {
+    throw new CryptoError('bad-key', 'not an OpenPGP private key', { cause: error });
+  }
+
+  if (!opts.allowLocked && !key.isDecrypted()) {
+    throw new CryptoError('key-locked', 'the private key is locked with a passphrase');
+  }
+
+  return key;
+}
+
+// Certificates we cannot read are left out: they cannot have made a signature we
+// could check, and the result then says "unknown-key" for that signer.
+async function readVerificationKeys(certs: Uint8Array[]): Promise<openpgp.PublicKey[]> {
+  const keys: openpgp.PublicKey[] = [];
+  for (const cert of certs) {
+    try {
+      keys.push(...(await openpgp.readKeys({ binaryKeys: cert, config: CONFIG })));
+    } catch {
+      // unreadable certificate: see above
+    }
+  }
+  return keys;
+}
+
+async function primaryUserFor(key: openpgp.PublicKey, addr: string) {
+  try {
+    return await key.getPrimaryUser(undefined, { email: addr }, fullConfig());
+  } catch {
+    return await key.getPrimaryUser(undefined, undefined, fullConfig());
+  }
+}
+
+async function readEncryptedMessage(input: string | Uint8Array) {
+  try {
+    return typeof input === 'string'
+      ? await openpgp.readMessage({ armoredMessage: input, config: CONFIG })
+      : await openpgp.readMessage({ binaryMessage: input, config: CONFIG });
+  } catch (error) {
+    throw new CryptoError('bad-ciphertext', 'the payload is not an OpenPGP message', {
+      cause: error,
+    });
+  }
+}
+
+// openpgp reports everything as Error with a message; map the few cases the UI must
+// tell apart. Its own decryption messages are deliberately generic, and so are ours.
+function decryptionError(error: unknown): CryptoError {
+  const message = error instanceof Error ? error.message : String(error);
+
+  if (message.includes('Maximum decompressed message size exceeded')) {
+    return new CryptoError('too-large', 'the decrypted message is over 64 MiB', {
+      cause: error,
+    });
+  }
+  if (message.includes('Message is not authenticated')) {
+    const detail = 'the message has no integrity protection (outdated sender software)';
+    return new CryptoError('unauthenticated', detail, { cause: error });
+  }
+  return new CryptoError('decrypt-failed', 'the message could not be decrypted', {
+    cause: error,
+  });
+}
+
+// Several signatures: an invalid one outweighs a valid one (someone tampered with
+// something), a valid one outweighs one from a signer we do not know.
+async function checkSignatures(
+  results: VerificationResult[],
+  keys: openpgp.PublicKey[],
+): Promise<SignatureCheck> {
+  const checks = await Promise.all(results.map((result) => checkOne(result, keys)));
+
+  return (
+    checks.find((check) => check.status === 'invalid') ??
+    checks.find((check) => check.status === 'valid') ??
+    checks.find((check) => check.status === 'unknown-key') ?? { status: 'none' }
+  );
+}
+
+async function checkOne(
+  result: VerificationResult,
+  keys: openpgp.PublicKey[],
+): Promise<SignatureCheck> {
+  const signer = keys.find((key) => key.getKeys(result.keyID).length > 0);
+  if (!signer) {
+    return { status: 'unknown-key', keyID: result.keyID.toHex().toUpperCase() };
+  }
+
+  try {
+    await result.verified;
+  } catch (error) {
+    return { status: 'invalid', reason: (error as Error).message };
+  }
+
+  return {
+    status: 'valid',
+    signerFingerprint: fingerprintOf(signer),
+    signerUserIDs: signer.getUserIDs(),
+  };
+}
