@@ -1,0 +1,151 @@
+/**
+ * The provider's SMTP side: a receiving server on loopback and a client that submits to
+ * it. All mail, whether from the page or from a test, enters through real SMTP.
+ *
+ * No AUTH and no TLS: the server binds to 127.0.0.1 only and serves a demo provider.
+ * Recipients at a local domain must exist; every other recipient is accepted and the
+ * message lands in the outbound folder once, which stands in for relaying it onwards.
+ */
+import { SMTPServer } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import nodemailer from 'nodemailer';
+import type { Accounts } from './accounts.ts';
+import type { MailStore } from './mailstore.ts';
+import type { Logger } from './log.ts';
+
+/** Largest message accepted, in bytes (advertised with the SIZE extension). */
+export const MAX_MESSAGE_BYTES = 30 * 1024 * 1024;
+
+/** SMTP envelope of a submission. */
+export interface Envelope {
+  from: string;
+  to: string[];
+}
+
+/** A running receiving server. */
+export interface SmtpReceiver {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the receiving SMTP server on 127.0.0.1 (`port` 0 picks a free one). */
+export async function startSmtpReceiver(
+  port: number,
+  accounts: Accounts,
+  store: MailStore,
+  log: Logger,
+): Promise<SmtpReceiver> {
+  const server = new SMTPServer({
+    name: 'ecosmail.test',
+    size: MAX_MESSAGE_BYTES,
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    // Reverse DNS would send a query off this machine; loopback needs no name.
+    disableReverseLookup: true,
+    logger: false,
+    closeTimeout: 1000,
+    onRcptTo(address, _session, callback) {
+      if (accounts.isLocalDomain(address.address) && !accounts.find(address.address)) {
+        callback(smtpError(550, `no such user here: ${address.address}`));
+        return;
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      receive(stream, session, accounts, store).then(
+        () => callback(),
+        (err: unknown) => {
+          log.error('smtp: could not store a message', err);
+          callback(toSmtpError(err));
+        },
+      );
+    },
+  });
+  // Socket errors (a client hanging up mid-command) are reported here; without a
+  // listener they would take the whole process down.
+  server.on('error', (err) => log.warn('smtp: connection error', err));
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.server.address();
+  if (!address || typeof address === 'string') throw new Error('smtp: no port bound');
+  return {
+    port: address.port,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function receive(
+  stream: SMTPServerDataStream,
+  session: SMTPServerSession,
+  accounts: Accounts,
+  store: MailStore,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  if (stream.sizeExceeded) {
+    throw smtpError(552, `message exceeds ${MAX_MESSAGE_BYTES} bytes`);
+  }
+  const raw = Buffer.concat(chunks);
+
+  const remote: string[] = [];
+  const delivered = new Set<string>();
+  for (const rcpt of session.envelope.rcptTo) {
+    const local = accounts.find(rcpt.address);
+    if (!local) remote.push(rcpt.address);
+    else if (!delivered.has(local)) {
+      // One copy per account, even when RCPT named it twice.
+      delivered.add(local);
+      await store.add(local, 'inbox', raw);
+    }
+  }
+  if (remote.length > 0) await store.addOutbound(raw, remote);
+}
+
+/** A client for our own receiver; one connection per message. */
+export interface SmtpSubmitter {
+  /**
+   * Submits `raw` unchanged with the given envelope.
+   *
+   * @throws {Error} when the server refuses the message or any recipient
+   */
+  submit(raw: Uint8Array | string, envelope: Envelope): Promise<void>;
+  close(): void;
+}
+
+/** A submitter that talks to the receiver at 127.0.0.1:`port`. */
+export function makeSmtpSubmitter(port: number): SmtpSubmitter {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    name: 'ecosmail.test',
+    // The message is given as bytes; never let it pull in files or URLs.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return {
+    async submit(raw, envelope) {
+      const bytes = typeof raw === 'string' ? raw : Buffer.from(raw);
+      const info = await transport.sendMail({ envelope, raw: bytes });
+      const rejected = info.rejected.map(String);
+      if (rejected.length > 0) {
+        throw new Error(`smtp: recipients refused: ${rejected.join(', ')}`);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+function smtpError(responseCode: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+function toSmtpError(err: unknown): Error {
+  if (err instanceof Error && 'responseCode' in err) return err;
+  // Storage failures are temporary from the client's point of view: try again later.
+  return smtpError(451, 'could not store the message, try again later');
+}
