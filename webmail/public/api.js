@@ -1,0 +1,58 @@
+// The page's calls to its own server. Same origin, session cookie, JSON.
+// Browser globals, declared here because the lint config has none for this folder.
+/* global fetch */
+
+/** A failed API call, with the HTTP status (0 when the server was not reached). */
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   */
+  constructor(status, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+  }
+}
+
+/**
+ * GETs a JSON resource.
+ *
+ * @param {string} path
+ * @returns {Promise<any>}
+ * @throws {ApiError}
+ */
+export async function getJson(path) {
+  let res;
+  try {
+    res = await fetch(path, { headers: { accept: 'application/json' } });
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached.');
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, body.error ?? `HTTP ${res.status}`);
+  return body;
+}
+
+/**
+ * POSTs a finished message to `/api/send`. Never throws: every failure comes back as
+ * `{ ok: false, error }`, ready to be passed on to the extension.
+ *
+ * @param {string[]} recipients SMTP envelope recipients
+ * @param {string} mime the complete message, submitted unchanged
+ * @returns {Promise<{ ok: boolean, error?: string }>}
+ */
+export async function postSend(recipients, mime) {
+  try {
+    const res = await fetch('/api/send', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ recipients, mime }),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (res.ok && body.ok === true) return { ok: true };
+    return { ok: false, error: String(body.error ?? `HTTP ${res.status}`) };
+  } catch {
+    return { ok: false, error: 'The server cannot be reached.' };
+  }
+}

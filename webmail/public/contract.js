@@ -1,0 +1,109 @@
+// The page's side of the EcosMail page contract v1 (src/webmail/ecosmail/contract.ts):
+// attribute and event names, compose ids this page has issued, and the handler that
+// takes finished messages from the extension and submits them unchanged.
+// Browser globals, declared here because the lint config has none for this folder.
+/* global document, crypto, CustomEvent */
+import { postSend } from './api.js';
+
+export const CONTRACT_VERSION = 1;
+
+/** Set on <html> by the extension's content script once it runs. */
+export const EXTENSION_ATTR = 'data-ecosmail-extension';
+
+/** Set by the extension on a reader or compose slot it has mounted into. */
+export const MOUNTED_ATTR = 'data-ecosmail-mounted';
+
+export const SUBMIT_EVENT = 'ecosmail:submit';
+export const SUBMIT_RESULT_EVENT = 'ecosmail:submit-result';
+
+// Only messages written in a slot this page offered are sent: a script that merely
+// dispatches events cannot name a compose the user never opened.
+const issuedComposeIds = new Set();
+
+/** A fresh compose id, remembered as issued. */
+export function newComposeId() {
+  const id = `compose-${crypto.randomUUID()}`;
+  issuedComposeIds.add(id);
+  return id;
+}
+
+/**
+ * Starts listening for `ecosmail:submit` on document. Each valid request is posted to
+ * `/api/send` as it is, and answered with `ecosmail:submit-result`.
+ *
+ * @param {(composeId: string) => void} onSent called after a successful submission
+ */
+export function listenForSubmissions(onSent) {
+  const inFlight = new Set();
+
+  document.addEventListener(SUBMIT_EVENT, async (event) => {
+    const request = readSubmitRequest(event);
+    if (!request.ok) {
+      // Unreadable requests get no answer: there is nobody to address it to.
+      if (request.requestId !== undefined)
+        answer(request.requestId, false, request.error);
+      return;
+    }
+    const { requestId, composeId, recipients, mime } = request.value;
+    if (inFlight.has(requestId)) return; // a repeat of a request being sent now
+    inFlight.add(requestId);
+    try {
+      const result = await postSend(recipients, mime);
+      answer(requestId, result.ok, result.error);
+      if (result.ok) onSent(composeId);
+    } finally {
+      inFlight.delete(requestId);
+    }
+  });
+}
+
+/**
+ * Checks an event against SubmitRequest. The detail must be a JSON string: objects do
+ * not cross from a content script's isolated world.
+ *
+ * @param {Event} event
+ * @returns {{ ok: true, value: { requestId: string, composeId: string,
+ *   recipients: string[], mime: string } }
+ *   | { ok: false, requestId?: string, error: string }}
+ */
+export function readSubmitRequest(event) {
+  const detail = /** @type {CustomEvent} */ (event).detail;
+  if (typeof detail !== 'string') return { ok: false, error: 'detail is not a string' };
+  let data;
+  try {
+    data = JSON.parse(detail);
+  } catch {
+    return { ok: false, error: 'detail is not JSON' };
+  }
+  if (typeof data !== 'object' || data === null)
+    return { ok: false, error: 'not an object' };
+
+  const requestId = typeof data.requestId === 'string' ? data.requestId : undefined;
+  const refuse = (/** @type {string} */ error) => ({ ok: false, requestId, error });
+  if (requestId === undefined || requestId === '') return refuse('requestId is missing');
+  if (data.v !== CONTRACT_VERSION)
+    return refuse(`unsupported contract version ${data.v}`);
+  if (typeof data.composeId !== 'string' || !issuedComposeIds.has(data.composeId)) {
+    return refuse('composeId names no compose slot of this page');
+  }
+  const { recipients, mime } = data;
+  const listOk =
+    Array.isArray(recipients) &&
+    recipients.length > 0 &&
+    recipients.every((r) => typeof r === 'string');
+  if (!listOk) return refuse('recipients must be a non-empty array of strings');
+  if (typeof mime !== 'string' || mime === '') return refuse('mime must be a string');
+
+  return { ok: true, value: { requestId, composeId: data.composeId, recipients, mime } };
+}
+
+/**
+ * @param {string} requestId
+ * @param {boolean} ok
+ * @param {string} [error]
+ */
+function answer(requestId, ok, error) {
+  const result = { v: CONTRACT_VERSION, requestId, ok, ...(ok ? {} : { error }) };
+  const detail = JSON.stringify(result);
+  document.dispatchEvent(new CustomEvent(SUBMIT_RESULT_EVENT, { detail }));
+}
