@@ -367,6 +367,20 @@ export async function verifyDetached(opts: {
   return checkSignatures(signatures, verificationKeys);
 }
 
+/**
+ * One verdict for several signatures over the same content (a one-pass signature
+ * and an inner multipart/signed, or two signers): an invalid one outweighs a valid
+ * one, since somebody tampered with something; a valid one outweighs a signer we
+ * do not know; no signatures at all is `none`.
+ */
+export function combineSignatureChecks(checks: SignatureCheck[]): SignatureCheck {
+  return (
+    checks.find((check) => check.status === 'invalid') ??
+    checks.find((check) => check.status === 'valid') ??
+    checks.find((check) => check.status === 'unknown-key') ?? { status: 'none' }
+  );
+}
+
 // openpgp functions taking a full Config (key methods) get the defaults plus ours.
 function fullConfig(): openpgp.Config {
   return { ...openpgp.config, ...CONFIG };
@@ -488,19 +502,11 @@ function decryptionError(error: unknown): CryptoError {
   });
 }
 
-// Several signatures: an invalid one outweighs a valid one (someone tampered with
-// something), a valid one outweighs one from a signer we do not know.
 async function checkSignatures(
   results: VerificationResult[],
   keys: openpgp.PublicKey[],
 ): Promise<SignatureCheck> {
-  const checks = await Promise.all(results.map((result) => checkOne(result, keys)));
-
-  return (
-    checks.find((check) => check.status === 'invalid') ??
-    checks.find((check) => check.status === 'valid') ??
-    checks.find((check) => check.status === 'unknown-key') ?? { status: 'none' }
-  );
+  return combineSignatureChecks(await Promise.all(results.map((r) => checkOne(r, keys))));
 }
 
 async function checkOne(

@@ -1,0 +1,148 @@
+/**
+ * Processing received messages: Autocrypt ingestion (header verdict and the
+ * sender's new peer state) and, separately, decryption of PGP/MIME mail.
+ *
+ * Spec: Autocrypt Level 1, "Updating Autocrypt Peer State".
+ */
+
+import { parseAutocryptHeader, type HeaderVerdict } from '../autocrypt/header';
+import { updatePeerState, type PeerState } from '../autocrypt/peer-state';
+import { parseMailDetailed, type ParsedMail } from '../mime/parse';
+import { CryptoError } from '../openpgp/errors';
+import { readCertificate } from '../openpgp/gateway';
+
+export { decryptMail, type DecryptedMail } from './decrypt';
+
+/** Why a message was left out of Autocrypt processing altogether. */
+export type SkipReason =
+  'multipart-report' | 'multiple-from' | 'no-from' | 'auto-replied';
+
+/** The outcome of {@link ingestMessage}. */
+export interface IngestResult {
+  /** The parsed message. */
+  mail: ParsedMail;
+  /**
+   * The verdict on the message's Autocrypt header(s); null when there was none. For
+   * a skipped message that had headers: invalid with reason `skipped-<why>`.
+   */
+  verdict: HeaderVerdict | null;
+  /** Set when the spec says to ignore the message; the peer state is then untouched. */
+  skipped: null | SkipReason;
+  /** The From peer's new state; undefined = unchanged. */
+  peer: PeerState | undefined;
+  /** Primary fingerprint of the key in the single valid header, else null. */
+  fingerprint: string | null;
+}
+
+/**
+ * Reads a received message and works out what it means for the sender's Autocrypt
+ * peer state. Nothing is stored here: the caller writes `peer` when it is defined.
+ *
+ * @param getPeer the stored state for a canonical address
+ * @param receivedAt when the message arrived (ms); the effective date when the Date
+ *   header is missing or in the future
+ * @throws MimeError when the message cannot be parsed at all
+ */
+export async function ingestMessage(
+  raw: Uint8Array,
+  getPeer: (addr: string) => Promise<PeerState | undefined>,
+  receivedAt: number,
+): Promise<IngestResult> {
+  const { mail, header: headerValues } = await parseMailDetailed(raw);
+  const skipped = skipReason(mail, headerValues('auto-submitted'));
+
+  // A skipped message must not touch peer state at all, and its Autocrypt header
+  // (a report may quote somebody else's) is never used.
+  if (skipped || !mail.from) {
+    const why = skipped ?? 'no-from';
+    const verdict = mail.autocryptHeaders.length > 0 ? skippedVerdict(why) : null;
+    return { mail, verdict, skipped: why, peer: undefined, fingerprint: null };
+  }
+
+  const { verdict, fingerprint } = await judgeHeaders(
+    mail.autocryptHeaders,
+    mail.from.addr,
+  );
+
+  // "the sending time of the message as indicated by its Date header, or the time
+  // of receipt if that date is in the future or unavailable".
+  const sent = mail.date?.getTime();
+  const effectiveDate = sent !== undefined && sent <= receivedAt ? sent : receivedAt;
+
+  // An invalid header counts as none: it only moves last_seen.
+  const header =
+    verdict?.valid && fingerprint
+      ? {
+          prefer_encrypt: verdict.header.prefer_encrypt,
+          keydata: verdict.header.keydata,
+          fingerprint,
+        }
+      : null;
+  const previous = await getPeer(mail.from.addr);
+  const peer = updatePeerState(previous, { addr: mail.from.addr, effectiveDate, header });
+
+  return { mail, verdict, skipped: null, peer, fingerprint: header?.fingerprint ?? null };
+}
+
+// Spec: messages "SHOULD be ignored" when auto-replied (RFC 3834), multipart/report,
+// or with more than one address in From. Without any From there is no peer either.
+function skipReason(mail: ParsedMail, autoSubmitted: string[]): SkipReason | null {
+  if (mail.isReport) return 'multipart-report';
+  if (autoSubmitted.some((value) => /^\s*auto-replied\b/i.test(value)))
+    return 'auto-replied';
+  if (mail.fromCount > 1) return 'multiple-from';
+  if (mail.fromCount === 0) return 'no-from';
+  return null;
+}
+
+function skippedVerdict(skipped: SkipReason): HeaderVerdict {
+  const why = {
+    'multipart-report': 'Content-Type multipart/report',
+    'auto-replied': 'Auto-Submitted: auto-replied',
+    'multiple-from': 'more than one From address',
+    'no-from': 'no From address',
+  }[skipped];
+  const reason = skipped === 'multipart-report' ? 'skipped-report' : `skipped-${skipped}`;
+  return { valid: false, reason, detail: `${why}: message ignored for Autocrypt` };
+}
+
+// Spec: "If there is more than one valid header, this SHOULD be treated as an
+// error, and all Autocrypt headers discarded as invalid." Valid means syntax and
+// keydata both pass; with no valid header the first problem is reported.
+async function judgeHeaders(
+  values: string[],
+  fromAddr: string,
+): Promise<{ verdict: HeaderVerdict | null; fingerprint: string | null }> {
+  if (values.length === 0) return { verdict: null, fingerprint: null };
+
+  const judged = await Promise.all(values.map((value) => judgeHeader(value, fromAddr)));
+  const valid = judged.filter((j) => j.verdict.valid);
+
+  if (valid.length > 1) {
+    const detail = `${valid.length} valid Autocrypt headers: all discarded`;
+    return {
+      verdict: { valid: false, reason: 'multiple-headers', detail },
+      fingerprint: null,
+    };
+  }
+  return valid[0] ?? judged[0]!;
+}
+
+async function judgeHeader(
+  value: string,
+  fromAddr: string,
+): Promise<{ verdict: HeaderVerdict; fingerprint: string | null }> {
+  const verdict = parseAutocryptHeader(value, fromAddr);
+  if (!verdict.valid) return { verdict, fingerprint: null };
+
+  try {
+    const certificate = await readCertificate(verdict.header.keydata);
+    return { verdict, fingerprint: certificate.fingerprint };
+  } catch (error) {
+    if (!(error instanceof CryptoError)) throw error;
+    return {
+      verdict: { valid: false, reason: 'bad-keydata', detail: error.message },
+      fingerprint: null,
+    };
+  }
+}
