@@ -183,10 +183,12 @@ describe('POST /api/send', () => {
     expect(res.status).toBe(403);
   });
 
-  it('should refuse bare LF line ends instead of changing the bytes', async () => {
-    const raw = plainMail(ALICE, BOB, 'lf', 'x').replaceAll('\r\n', '\n');
-    const res = await send(await signIn(ALICE), [BOB], raw);
-    expect(res.status).toBe(400);
+  it('should refuse line ends other than CRLF rather than change bytes', async () => {
+    const cookie = await signIn(ALICE);
+    const raw = plainMail(ALICE, BOB, 'lf', 'x');
+    for (const bad of [raw.replaceAll('\r\n', '\n'), raw.slice(0, -2)]) {
+      expect((await send(cookie, [BOB], bad)).status).toBe(400);
+    }
   });
 
   it('should refuse without a session and from another origin', async () => {

@@ -90,18 +90,19 @@ async function receive(
   }
   const raw = Buffer.concat(chunks);
 
-  const remote: string[] = [];
+  // One copy per account and one envelope entry per remote address, even when RCPT
+  // named one twice.
+  const remote = new Set<string>();
   const delivered = new Set<string>();
   for (const rcpt of session.envelope.rcptTo) {
     const local = accounts.find(rcpt.address);
-    if (!local) remote.push(rcpt.address);
+    if (!local) remote.add(rcpt.address);
     else if (!delivered.has(local)) {
-      // One copy per account, even when RCPT named it twice.
       delivered.add(local);
       await store.add(local, 'inbox', raw);
     }
   }
-  if (remote.length > 0) await store.addOutbound(raw, remote);
+  if (remote.size > 0) await store.addOutbound(raw, [...remote]);
 }
 
 /** A client for our own receiver; one connection per message. */

@@ -52,8 +52,10 @@ export function checkSubmission(
   if (typeof mime !== 'string' || mime.length === 0) {
     return refuse(400, 'mime: expected the message as a non-empty string');
   }
-  if (/(^|[^\r])\n/.test(mime) || /\r(?!\n)/.test(mime)) {
-    return refuse(400, 'mime: line ends must be CRLF');
+  // A missing final CRLF counts too: SMTP would add one on the way, and the sent copy
+  // would no longer match what the recipients got.
+  if (/(^|[^\r])\n/.test(mime) || /\r(?!\n)/.test(mime) || !mime.endsWith('\r\n')) {
+    return refuse(400, 'mime: every line, the last included, must end in CRLF');
   }
 
   const senders = fromAddresses(mime);

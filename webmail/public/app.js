@@ -54,12 +54,26 @@ function route() {
     const match = pattern.exec(hash);
     if (match) {
       const [folder = '', id = ''] = match.slice(1);
-      render((signal) => view(folder, decodeURIComponent(id), signal));
+      render((signal) => view(folder, safeDecode(id), signal));
       markFolder(hash);
       return;
     }
   }
   location.replace('#/inbox');
+}
+
+/**
+ * Decodes a route parameter; a malformed escape is passed on as typed, and the server
+ * answers 404 for it.
+ *
+ * @param {string} value
+ */
+function safeDecode(value) {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /**

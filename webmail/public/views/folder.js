@@ -28,6 +28,7 @@ export async function folderView(folder, signal) {
   };
 
   await refresh();
+  // A failed poll keeps the list as it is: the next poll or a click shows the problem.
   const timer = setInterval(() => refresh().catch(() => {}), POLL_MS);
   signal.addEventListener('abort', () => clearInterval(timer));
   return h('section', { class: 'folder-view' }, h('h1', {}, TITLES[folder]), list);
