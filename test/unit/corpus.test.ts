@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
+import type { HeaderVerdict } from '../../src/autocrypt/header';
 import { emptyPeer } from '../../src/autocrypt/peer-state';
 import { recommend } from '../../src/autocrypt/recommendation';
 import { decryptMail, ingestMessage } from '../../src/mail/incoming';
@@ -127,8 +128,7 @@ describe.skipIf(!present)(`corpus in ${CORPUS_DIR}`, () => {
       async () => undefined,
       RECEIVED_AT,
     );
-    expect(verdict?.valid).toBe(true);
-    const carolKeydata = verdict!.valid ? verdict.header.keydata : new Uint8Array();
+    const carolKeydata = keydataOf(verdict);
 
     const me = await generateKeyPair({ addr: 'dave@example.org' });
     const account = {
@@ -171,10 +171,7 @@ describe.skipIf(!present)(`corpus in ${CORPUS_DIR}`, () => {
       async () => undefined,
       RECEIVED_AT,
     );
-    expect(verdict?.valid).toBe(true);
-
-    const keydata = verdict!.valid ? verdict.header.keydata : new Uint8Array();
-    const usable = await isUsableForEncryption(keydata);
+    const usable = await isUsableForEncryption(keydataOf(verdict));
     expect(usable).toBe(false);
 
     const ctx = {
@@ -187,6 +184,12 @@ describe.skipIf(!present)(`corpus in ${CORPUS_DIR}`, () => {
     );
   });
 });
+
+function keydataOf(verdict: HeaderVerdict | null): Uint8Array {
+  if (!verdict?.valid)
+    throw new Error(`expected a valid Autocrypt header, got ${JSON.stringify(verdict)}`);
+  return verdict.header.keydata;
+}
 
 // The listed secret keys, unlocked, concatenated: decryptMail tries them all.
 async function secretKeys(files: string[], passphrase: string | null): Promise<string> {
