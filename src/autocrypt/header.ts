@@ -26,7 +26,8 @@ export interface AutocryptHeader {
  * The outcome of checking one header value. `reason` is a short stable code for
  * programs (`'addr-mismatch'`, `'unknown-critical-attribute'`, `'bad-base64'`,
  * `'too-long'`, `'missing-addr'`, `'missing-keydata'`, `'duplicate-attribute'`,
- * `'bad-syntax'`; the ingest step adds `'bad-keydata'` and `'multiple-headers'`);
+ * `'bad-syntax'`, for gossip `'addr-not-recipient'`; the ingest step adds
+ * `'bad-keydata'` and `'multiple-headers'`);
  * `detail` is for people and logs.
  */
 export type HeaderVerdict =
@@ -71,6 +72,40 @@ export class AutocryptHeaderError extends Error {
  * @param fromAddr the address in the message's single `From`
  */
 export function parseAutocryptHeader(value: string, fromAddr: string): HeaderVerdict {
+  // Spec: "If this address differs from the one in the From header, the entire
+  // Autocrypt header MUST be treated as invalid."
+  return parseHeader(value, (addr) =>
+    canonicalAddr(addr) === canonicalAddr(fromAddr)
+      ? null
+      : invalid('addr-mismatch', `addr=${addr} but From=${fromAddr}`),
+  );
+}
+
+/**
+ * Checks one `Autocrypt-Gossip` header value from the root part of a decrypted
+ * payload. Same format and rules as the Autocrypt header (an unknown critical
+ * attribute invalidates it too, P18), but its addr must be one of `recipients`.
+ * Its `prefer-encrypt`, if any, means nothing and callers ignore it.
+ *
+ * @param recipients the message's To, Cc and Reply-To addresses
+ */
+export function parseGossipHeader(value: string, recipients: string[]): HeaderVerdict {
+  // Spec, "Updating Autocrypt Peer State from Key Gossip", step 1: "If gossip-addr
+  // does not match any address in the mail's To, Cc, or Reply-To header, the update
+  // process terminates (i.e., header is ignored)."
+  const allowed = new Set(recipients.map(canonicalAddr));
+  return parseHeader(value, (addr) =>
+    allowed.has(canonicalAddr(addr))
+      ? null
+      : invalid('addr-not-recipient', `addr=${addr} is not in To, Cc or Reply-To`),
+  );
+}
+
+// The rules both headers share; `checkAddr` says whether the addr is acceptable.
+function parseHeader(
+  value: string,
+  checkAddr: (addr: string) => Invalid | null,
+): HeaderVerdict {
   const size = new TextEncoder().encode(`${PREFIX} ${value}`).length;
   if (size > MAX_HEADER_BYTES) {
     return invalid(
@@ -96,11 +131,8 @@ export function parseAutocryptHeader(value: string, fromAddr: string): HeaderVer
   const addr = attributes.get('addr');
   if (!addr) return invalid('missing-addr', 'the addr attribute is missing or empty');
 
-  // Spec: "If this address differs from the one in the From header, the entire
-  // Autocrypt header MUST be treated as invalid."
-  if (canonicalAddr(addr) !== canonicalAddr(fromAddr)) {
-    return invalid('addr-mismatch', `addr=${addr} but From=${fromAddr}`);
-  }
+  const wrongAddr = checkAddr(addr);
+  if (wrongAddr) return wrongAddr;
 
   const base64 = (attributes.get('keydata') ?? '').replace(/\s+/g, '');
   if (!base64)

@@ -3,6 +3,8 @@
  */
 
 import { canonicalAddr } from '../autocrypt/addr';
+import { parseGossipHeader } from '../autocrypt/header';
+import type { ValidatedKey } from '../autocrypt/peer-state';
 import { parseContentType } from '../mime/content-type';
 import { contentText, MAX_RAW_MESSAGE_BYTES, parseMailDetailed } from '../mime/parse';
 import { signedPartBytes } from '../mime/signed';
@@ -10,9 +12,16 @@ import { CryptoError } from '../openpgp/errors';
 import {
   combineSignatureChecks,
   decryptAndVerify,
+  readCertificate,
   verifyDetached,
   type SignatureCheck,
 } from '../openpgp/gateway';
+
+/** A key gossiped inside the encrypted payload, checked like an Autocrypt header. */
+export interface GossipKey extends ValidatedKey {
+  /** Canonical address the key is for: one of the message's recipients. */
+  addr: string;
+}
 
 /** A decrypted message, ready to display. */
 export interface DecryptedMail {
@@ -29,6 +38,11 @@ export interface DecryptedMail {
    * address. A valid signature by somebody else must not read as "from the sender".
    */
   signerMatchesFrom: boolean;
+  /**
+   * Valid `Autocrypt-Gossip` headers of the payload's root part, for the caller to
+   * apply with `updatePeerGossip` at the message's effective date.
+   */
+  gossip: GossipKey[];
 }
 
 /**
@@ -51,7 +65,7 @@ export async function decryptMail(
     throw new CryptoError('too-large', `message is ${raw.length} bytes, over 96 MiB`);
   }
 
-  const { mail } = await parseMailDetailed(raw);
+  const { mail, email } = await parseMailDetailed(raw);
   if (!mail.encrypted) {
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
   }
@@ -69,6 +83,9 @@ export async function decryptMail(
   }
   const combined = combineSignatureChecks(checks);
 
+  const replyTo = (email.replyTo ?? []).flatMap((address) => address.group ?? [address]);
+  const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
+
   return {
     text: inner.mail.text ?? '',
     signature: publicCheck(combined),
@@ -76,7 +93,35 @@ export async function decryptMail(
       combined.status === 'valid' &&
       mail.from !== null &&
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
+    gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
   };
+}
+
+// Spec, "Key Gossip": the headers "MUST be placed in the root MIME part of the
+// encrypted message payload". Invalid ones (unknown critical attribute, addr not a
+// recipient, keydata that is not a usable certificate) are dropped.
+async function gossipKeys(values: string[], recipients: string[]): Promise<GossipKey[]> {
+  const keys: GossipKey[] = [];
+
+  for (const value of values) {
+    const verdict = parseGossipHeader(value, recipients);
+    if (!verdict.valid) continue;
+
+    const { keydata } = verdict.header;
+    const certificate = await readCertificate(keydata).catch((error: unknown) => {
+      if (error instanceof CryptoError) return null;
+      throw error;
+    });
+    if (certificate) {
+      keys.push({
+        addr: canonicalAddr(verdict.header.addr),
+        keydata,
+        fingerprint: certificate.fingerprint,
+      });
+    }
+  }
+
+  return keys;
 }
 
 // RFC 3156 section 5: multipart/signed with an application/pgp-signature part.

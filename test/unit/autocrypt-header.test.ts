@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatAutocryptHeader,
   parseAutocryptHeader,
+  parseGossipHeader,
   type HeaderVerdict,
 } from '../../src/autocrypt/header';
 import { canonicalAddr } from '../../src/autocrypt/addr';
@@ -106,6 +107,30 @@ describe('parseAutocryptHeader', () => {
       valid: true,
       header: { addr: 'alice@example.org', prefer_encrypt: 'mutual', keydata },
     });
+  });
+});
+
+describe('parseGossipHeader', () => {
+  const recipients = ['bob@example.net', 'Carol@Example.com'];
+
+  it('accepts a gossip header for a recipient', () => {
+    const verdict = parseGossipHeader(
+      `addr=carol@example.com; keydata=${b64}`,
+      recipients,
+    );
+    expect(verdict.valid).toBe(true);
+  });
+
+  it('ignores gossip about somebody who is not a recipient', () => {
+    const verdict = parseGossipHeader(`addr=eve@example.org; keydata=${b64}`, recipients);
+    expect(reasonOf(verdict)).toBe('addr-not-recipient');
+  });
+
+  it('rejects gossip with an unknown critical attribute (P18)', () => {
+    const value = `addr=bob@example.net; danger=1; keydata=${b64}`;
+    expect(reasonOf(parseGossipHeader(value, recipients))).toBe(
+      'unknown-critical-attribute',
+    );
   });
 });
 

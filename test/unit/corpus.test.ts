@@ -36,6 +36,7 @@ if (!present) {
 interface Expectation {
   file: string;
   kind: string;
+  gossip: { addr: string; fingerprint: string }[];
   autocrypt:
     | null
     | { valid: true; addr: string; prefer_encrypt: string; fingerprint: string }
@@ -119,6 +120,11 @@ describe.skipIf(!present)(`corpus in ${CORPUS_DIR}`, () => {
       if (result.signature.status === 'valid') {
         expect(result.signature.signerFingerprint).toBe(decrypt.signer_fingerprint);
       }
+      const gossip = result.gossip.map(({ addr, fingerprint }) => ({
+        addr,
+        fingerprint,
+      }));
+      expect(gossip).toEqual(expected.gossip);
     },
   );
 

@@ -91,6 +91,7 @@ describe('buildOutgoing + ingestMessage', () => {
       text: message.text,
       signature: { status: 'valid', signerFingerprint: alice.key.fingerprint },
       signerMatchesFrom: true,
+      gossip: [],
     });
 
     const sentCopy = await decryptMail(bytes(raw), alice.privateKeyArmored, []);
