@@ -416,7 +416,11 @@ async function readOneCertificate(bytes: Uint8Array): Promise<openpgp.Key> {
   return key;
 }
 
-async function readPrivateKeys(armored: string): Promise<openpgp.PrivateKey[]> {
+// Our own keys from armor; locked keys are refused unless `allowLocked`.
+async function readPrivateKeys(
+  armored: string,
+  opts: { allowLocked?: boolean } = {},
+): Promise<openpgp.PrivateKey[]> {
   let keys: openpgp.PrivateKey[];
   try {
     keys = await openpgp.readPrivateKeys({ armoredKeys: armored, config: CONFIG });
@@ -424,7 +428,7 @@ async function readPrivateKeys(armored: string): Promise<openpgp.PrivateKey[]> {
     throw new CryptoError('bad-key', 'not an OpenPGP private key', { cause: error });
   }
 
-  if (keys.some((key) => !key.isDecrypted())) {
+  if (!opts.allowLocked && keys.some((key) => !key.isDecrypted())) {
     throw new CryptoError('key-locked', 'the private key is locked with a passphrase');
   }
 
@@ -435,18 +439,11 @@ async function readPrivate(
   armored: string,
   opts: { allowLocked?: boolean } = {},
 ): Promise<openpgp.PrivateKey> {
-  let key: openpgp.PrivateKey;
-  try {
-    key = await openpgp.readPrivateKey({ armoredKey: armored, config: CONFIG });
-  } catch (error) {
-    throw new CryptoError('bad-key', 'not an OpenPGP private key', { cause: error });
+  const keys = await readPrivateKeys(armored, opts);
+  if (keys.length !== 1) {
+    throw new CryptoError('bad-key', `expected one private key, found ${keys.length}`);
   }
-
-  if (!opts.allowLocked && !key.isDecrypted()) {
-    throw new CryptoError('key-locked', 'the private key is locked with a passphrase');
-  }
-
-  return key;
+  return keys[0]!;
 }
 
 // Certificates we cannot read are left out: they cannot have made a signature we

@@ -156,6 +156,28 @@ describe('encryptAndSign / decryptAndVerify', () => {
     await expect(attempt).rejects.toMatchObject({ code: 'no-encryption-key' });
   });
 
+  it('encrypts to the newest valid subkey, not to an expired first one (P10)', async () => {
+    const { publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      userIDs: [{ email: 'rotated@example.org' }],
+      date: new Date(Date.now() - 30 * DAY),
+      subkeys: [{ keyExpirationTime: 24 * 60 * 60 }, {}],
+      format: 'object',
+    });
+    const [expired, current] = publicKey.subkeys;
+
+    const armored = await encryptAndSign({
+      data: text('x'),
+      recipientCerts: [publicKey.write()],
+      signingKeyArmored: alice.privateKeyArmored,
+    });
+    const ids = (await openpgp.readMessage({ armoredMessage: armored }))
+      .getEncryptionKeyIDs()
+      .map((id) => id.toHex());
+    expect(ids).toContain(current!.getKeyID().toHex());
+    expect(ids).not.toContain(expired!.getKeyID().toHex());
+  });
+
   it('reports decrypt-failed for a message to somebody else, and can retry', async () => {
     const armored = await encryptAndSign({
       data: text('for bob only'),
