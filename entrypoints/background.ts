@@ -1,3 +1,38 @@
+import browser, { type Runtime } from 'webextension-polyfill';
+import { KeyringStore } from '../src/keyring/store';
+import { TicketStore } from '../src/background/tickets';
+import { createRouter } from '../src/background/router';
+import { handlers } from '../src/background/handlers';
+import type { Services } from '../src/background/context';
+import { CHANNEL, type PageSubmit } from '../src/messaging/protocol';
+import type { SubmitResult } from '../src/webmail/ecosmail/contract';
+
 export default defineBackground(() => {
-  console.log('bg');
+  const services: Services = {
+    keyring: new KeyringStore(browser.storage.local),
+    tickets: new TicketStore(browser.storage.session),
+    now: () => Date.now(),
+    async submitToPage(tabId, payload) {
+      const message: PageSubmit = { channel: CHANNEL, name: 'page.submit', payload };
+      // Top frame only: that is where our content script talks to the page.
+      const result = await browser.tabs.sendMessage(tabId, message, { frameId: 0 });
+      return result as SubmitResult;
+    },
+  };
+
+  const origin = browser.runtime.getURL('/').replace(/\/$/, '');
+  const route = createRouter(handlers, services, { id: browser.runtime.id, origin });
+
+  // Listeners are registered synchronously so a stopped worker that is woken
+  // by a message finds them in place.
+  browser.runtime.onMessage.addListener(
+    (message: unknown, sender: Runtime.MessageSender) => route(message, sender),
+  );
+
+  browser.runtime.onInstalled.addListener(async ({ reason }) => {
+    if (reason !== 'install') return;
+    if (!(await services.keyring.getAccount())) {
+      await browser.tabs.create({ url: browser.runtime.getURL('/setup.html') });
+    }
+  });
 });

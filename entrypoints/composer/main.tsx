@@ -1,0 +1,154 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { request } from '../../src/messaging/client';
+import type { Requests } from '../../src/messaging/protocol';
+import { t } from '../../src/ui/i18n';
+import { ErrorLine } from '../../src/ui/error-line';
+import { RecommendationLine } from '../../src/ui/recommendation-line';
+
+type Opened = Requests['composer.open']['response'];
+type Advice = Requests['composer.recommend']['response'];
+
+const ticket = location.hash.slice(1);
+
+/** Recommendation requests wait until typing pauses. */
+const RECOMMEND_DELAY_MS = 250;
+
+function addresses(field: string): string[] {
+  return field
+    .split(/[,;\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The composer frame: the draft lives only here and in the background. The
+ * Encrypt toggle follows the Autocrypt recommendation until the user sets it.
+ */
+function Composer() {
+  const [opened, setOpened] = useState<Opened | null>(null);
+  const [to, setTo] = useState('');
+  const [cc, setCc] = useState('');
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [advice, setAdvice] = useState<Advice | null>(null);
+  const [encrypt, setEncrypt] = useState(false);
+  const [touched, setTouched] = useState(false);
+  const [state, setState] = useState<'editing' | 'sending' | 'sent'>('editing');
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    request('composer.open', { ticket }).then((o) => {
+      setOpened(o);
+      setTo(o.to.join(', '));
+      setCc(o.cc.join(', '));
+      setSubject(o.subject);
+    }, setError);
+  }, []);
+
+  useEffect(() => {
+    if (!opened) return;
+    const timer = setTimeout(() => {
+      request('composer.recommend', {
+        ticket,
+        to: addresses(to),
+        cc: addresses(cc),
+      }).then(setAdvice, setError);
+    }, RECOMMEND_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [opened, to, cc]);
+
+  const overall = advice?.overall ?? 'disable';
+  const canEncrypt = overall !== 'disable';
+  useEffect(() => {
+    if (!canEncrypt) setEncrypt(false);
+    else if (!touched) setEncrypt(overall === 'encrypt');
+  }, [overall, canEncrypt, touched]);
+
+  const send = async (event: Event) => {
+    event.preventDefault();
+    setState('sending');
+    setError(null);
+    try {
+      await request('composer.send', {
+        ticket,
+        to: addresses(to),
+        cc: addresses(cc),
+        subject,
+        text,
+        encrypt,
+      });
+      setState('sent');
+    } catch (err) {
+      setError(err);
+      setState('editing');
+    }
+  };
+
+  if (state === 'sent') {
+    return (
+      <main>
+        <p class="status" data-testid="sent">
+          {encrypt ? t('composerSentEncrypted') : t('composerSentPlain')}
+        </p>
+      </main>
+    );
+  }
+
+  return (
+    <main>
+      <form onSubmit={send}>
+        <p class="muted">{t('composerFrom', opened?.from ?? '…')}</p>
+        <label for="to">{t('composerTo')}</label>
+        <input
+          id="to"
+          type="text"
+          value={to}
+          onInput={(e) => setTo(e.currentTarget.value)}
+        />
+        <label for="cc">{t('composerCc')}</label>
+        <input
+          id="cc"
+          type="text"
+          value={cc}
+          onInput={(e) => setCc(e.currentTarget.value)}
+        />
+        {advice && <RecommendationLine advice={advice} />}
+        <label for="subject">{t('composerSubject')}</label>
+        <input
+          id="subject"
+          type="text"
+          value={subject}
+          onInput={(e) => setSubject(e.currentTarget.value)}
+        />
+        <label for="body">{t('composerBody')}</label>
+        <textarea
+          id="body"
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+        <p>
+          <label style="display:inline">
+            <input
+              type="checkbox"
+              data-testid="encrypt-toggle"
+              checked={encrypt}
+              disabled={!canEncrypt}
+              onChange={(e) => {
+                setTouched(true);
+                setEncrypt(e.currentTarget.checked);
+              }}
+            />{' '}
+            {t('composerEncrypt')}
+          </label>{' '}
+          <button type="submit" disabled={state === 'sending'} data-testid="send">
+            {state === 'sending' ? t('composerSending') : t('composerSend')}
+          </button>
+        </p>
+        <ErrorLine error={error} />
+      </form>
+    </main>
+  );
+}
+
+render(<Composer />, document.getElementById('app')!);

@@ -1,0 +1,193 @@
+/**
+ * The compose path: the content script registers a compose slot, our
+ * composer frame opens it, asks for the Autocrypt recommendation as the user
+ * types recipients, and on Send the background builds the message (signed
+ * and encrypted when chosen) and hands it to the page for submission.
+ */
+import { canonicalAddr } from '../autocrypt/addr';
+import { combineRecommendations, recommend } from '../autocrypt/recommendation';
+import type { Recommendation } from '../autocrypt/recommendation';
+import type { PeerState } from '../autocrypt/peer-state';
+import { isUsableForEncryption } from '../openpgp/gateway';
+import { buildOutgoing } from '../mail/outgoing';
+import { base64ToBytes } from '../util/base64';
+import { ProtocolError } from '../messaging/errors';
+import type { StoredAccount } from '../keyring/store';
+import { requireAccount, type Handler, type Services } from './context';
+import { isAddr, str, strList } from './check';
+
+/** The key we would encrypt to: the Autocrypt key, else a gossiped one. */
+function peerKey(peer: PeerState | undefined): string | null {
+  return peer?.public_key ?? peer?.gossip_key ?? null;
+}
+
+/** Canonical, de-duplicated recipient list; refuses anything not an address. */
+function recipientsOf(to: unknown, cc: unknown): string[] {
+  const all = [...strList(to, 'to'), ...strList(cc, 'cc')].map(canonicalAddr);
+  const bad = all.find((a) => !isAddr(a));
+  if (bad !== undefined)
+    throw new ProtocolError('bad-request', `not an email address: ${bad}`);
+  return [...new Set(all)];
+}
+
+/** The recommendation for one peer, checking its key is usable today. */
+export async function recommendationFor(
+  peer: PeerState | undefined,
+  account: StoredAccount,
+  replyToEncrypted: boolean,
+  now: number,
+): Promise<Recommendation> {
+  const key = peerKey(peer);
+  const keyUsable =
+    key !== null && (await isUsableForEncryption(base64ToBytes(key), new Date(now)));
+  return recommend(peer, keyUsable, {
+    now,
+    ownPreferEncrypt: account.prefer_encrypt,
+    replyToEncrypted,
+  });
+}
+
+export const composerRegister: Handler<'composer.register'> = async (
+  payload,
+  caller,
+  services,
+) => {
+  if (caller.tabId === undefined) throw new ProtocolError('bad-request', 'no tab');
+  const inReplyTo =
+    payload.inReplyTo === null ? null : str(payload.inReplyTo, 'inReplyTo');
+  const ticket = await services.tickets.issue({
+    kind: 'composer',
+    tabId: caller.tabId,
+    composeId: str(payload.composeId, 'composeId', 200),
+    to: strList(payload.to, 'to'),
+    cc: strList(payload.cc, 'cc'),
+    subject: str(payload.subject, 'subject'),
+    inReplyTo,
+    references: strList(payload.references, 'references', 100, 1000),
+    created: services.now(),
+  });
+  return { ticket };
+};
+
+async function replyToEncrypted(services: Services, inReplyTo: string | null) {
+  return inReplyTo !== null && (await services.tickets.wasEncrypted(inReplyTo));
+}
+
+export const composerOpen: Handler<'composer.open'> = async (
+  payload,
+  caller,
+  services,
+) => {
+  const t = await services.tickets.redeem(
+    str(payload.ticket, 'ticket'),
+    'composer',
+    caller.tabId,
+  );
+  const account = await services.keyring.getAccount();
+  return {
+    from: account?.addr ?? null,
+    to: t.to,
+    cc: t.cc,
+    subject: t.subject,
+    replyToEncrypted: await replyToEncrypted(services, t.inReplyTo),
+  };
+};
+
+export const composerRecommend: Handler<'composer.recommend'> = async (
+  payload,
+  caller,
+  services,
+) => {
+  const t = await services.tickets.redeem(
+    str(payload.ticket, 'ticket'),
+    'composer',
+    caller.tabId,
+  );
+  const account = await requireAccount(services);
+  const reply = await replyToEncrypted(services, t.inReplyTo);
+  const now = services.now();
+
+  const recipients = [];
+  for (const addr of recipientsOf(payload.to, payload.cc)) {
+    const peer = await services.keyring.getPeer(addr);
+    recipients.push({
+      addr,
+      recommendation: await recommendationFor(peer, account, reply, now),
+    });
+  }
+  const overall = combineRecommendations(recipients.map((r) => r.recommendation));
+  return { recipients, overall };
+};
+
+/** Every recipient's usable key, or a `cannot-encrypt` error naming who lacks one. */
+async function keysFor(services: Services, recipients: string[]): Promise<Uint8Array[]> {
+  const now = new Date(services.now());
+  const keys: Uint8Array[] = [];
+  for (const addr of recipients) {
+    const key = peerKey(await services.keyring.getPeer(addr));
+    const bytes = key === null ? null : base64ToBytes(key);
+    if (!bytes || !(await isUsableForEncryption(bytes, now))) {
+      throw new ProtocolError('cannot-encrypt', `no usable key for ${addr}`);
+    }
+    keys.push(bytes);
+  }
+  return keys;
+}
+
+/**
+ * Builds and submits the message. The composer sends this only from its
+ * Send button's click handler: signing needs the user's gesture.
+ */
+export const composerSend: Handler<'composer.send'> = async (
+  payload,
+  caller,
+  services,
+) => {
+  const t = await services.tickets.redeem(
+    str(payload.ticket, 'ticket'),
+    'composer',
+    caller.tabId,
+  );
+  const account = await requireAccount(services);
+  const to = recipientsOf(payload.to, []);
+  const cc = recipientsOf([], payload.cc);
+  const recipients = [...new Set([...to, ...cc])];
+  if (recipients.length === 0)
+    throw new ProtocolError('no-recipients', 'add a recipient');
+
+  const encrypt = payload.encrypt === true;
+  const certs = encrypt ? await keysFor(services, recipients) : null;
+
+  const mime = await buildOutgoing(
+    {
+      addr: account.addr,
+      name: account.name || undefined,
+      privateKeyArmored: account.privateKeyArmored,
+      keydata: base64ToBytes(account.keydata),
+      prefer_encrypt: account.prefer_encrypt,
+    },
+    {
+      to,
+      cc,
+      subject: str(payload.subject, 'subject'),
+      text: str(payload.text, 'text', 5_000_000),
+      inReplyTo: t.inReplyTo ?? undefined,
+      references: t.references,
+    },
+    certs,
+    new Date(services.now()),
+  );
+
+  const result = await services.submitToPage(t.tabId, {
+    composeId: t.composeId,
+    recipients,
+    mime,
+  });
+  if (!result.ok) {
+    throw new ProtocolError(
+      'submit-failed',
+      result.error ?? 'the webmail refused the message',
+    );
+  }
+  return { encrypted: encrypt };
+};

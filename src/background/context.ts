@@ -1,0 +1,47 @@
+/**
+ * What every request handler gets: the stores, the way to reach the page,
+ * and who asked.
+ */
+import type { KeyringStore, StoredAccount } from '../keyring/store';
+import type { TicketStore } from './tickets';
+import type { RequestName, Requests, SenderKind } from '../messaging/protocol';
+import type { SubmitResult } from '../webmail/ecosmail/contract';
+import { ProtocolError } from '../messaging/errors';
+
+/** Long-lived parts shared by all handlers. */
+export interface Services {
+  keyring: KeyringStore;
+  tickets: TicketStore;
+  /** Hands a finished message to the content script of a tab. */
+  submitToPage(
+    tabId: number,
+    payload: { composeId: string; recipients: string[]; mime: string },
+  ): Promise<SubmitResult>;
+  /** Clock in ms; a seam for tests. */
+  now(): number;
+}
+
+/** The asking side of one request. */
+export interface Caller {
+  kind: SenderKind;
+  tabId: number | undefined;
+}
+
+/** A handler for one request name. */
+export type Handler<N extends RequestName> = (
+  payload: Requests[N]['request'],
+  caller: Caller,
+  services: Services,
+) => Promise<Requests[N]['response']>;
+
+/** Handlers for every request. */
+export type HandlerTable = { [N in RequestName]: Handler<N> };
+
+/** The account, or a `no-account` error telling the user to set up first. */
+export async function requireAccount(services: Services): Promise<StoredAccount> {
+  const account = await services.keyring.getAccount();
+  if (!account) {
+    throw new ProtocolError('no-account', 'set up EcosMail Autocrypt first (no key yet)');
+  }
+  return account;
+}

@@ -1,0 +1,128 @@
+/**
+ * The read path: a message shown by the webmail reaches us as raw bytes;
+ * its Autocrypt header updates the peer state; an encrypted message gets a
+ * ticket for the reader frame, which decrypts only after the user's click.
+ */
+import { ingestMessage, decryptMail } from '../mail/incoming';
+import { parseMail } from '../mime/parse';
+import { base64ToBytes } from '../util/base64';
+import { ProtocolError } from '../messaging/errors';
+import type { HeaderSummary } from '../messaging/protocol';
+import type { IngestResult } from '../mail/incoming';
+import type { PeerState } from '../autocrypt/peer-state';
+import { requireAccount, type Handler } from './context';
+import { str } from './check';
+
+/** Raw messages above this size are refused before parsing (bytes). */
+export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+function decodeRaw(raw: unknown): Uint8Array {
+  // Base64 is 4/3 of the bytes; check the string before decoding it.
+  const text = str(raw, 'raw', Math.ceil((MAX_MESSAGE_BYTES * 4) / 3) + 4);
+  try {
+    return base64ToBytes(text);
+  } catch (cause) {
+    throw new ProtocolError('bad-request', 'raw: not base64', { cause });
+  }
+}
+
+function summarise(result: IngestResult): HeaderSummary {
+  const { verdict } = result;
+  if (result.skipped)
+    return { present: verdict !== null, valid: false, reason: result.skipped };
+  if (!verdict) return { present: false, valid: false };
+  if (!verdict.valid) return { present: true, valid: false, reason: verdict.reason };
+  return {
+    present: true,
+    valid: true,
+    addr: verdict.header.addr,
+    fingerprint: result.fingerprint ?? undefined,
+  };
+}
+
+export const messageOpened: Handler<'message.opened'> = async (
+  payload,
+  caller,
+  services,
+) => {
+  const messageId = str(payload.messageId, 'messageId', 500);
+  const bytes = decodeRaw(payload.raw);
+
+  // Read, decide and store the peer in one step of the write queue.
+  const result = await services.keyring.withPeers(async (tx) => {
+    const ingested = await ingestMessage(bytes, tx.getPeer, services.now());
+    if (ingested.peer) await tx.putPeer(ingested.peer);
+    return ingested;
+  });
+
+  const encrypted = result.mail.encrypted !== null;
+  let ticket: string | null = null;
+  if (encrypted && caller.tabId !== undefined) {
+    ticket = await services.tickets.issue({
+      kind: 'reader',
+      tabId: caller.tabId,
+      messageId,
+      raw: payload.raw,
+      created: services.now(),
+    });
+    if (result.mail.messageId)
+      await services.tickets.markEncrypted(result.mail.messageId);
+  }
+
+  return { header: summarise(result), encrypted, ticket };
+};
+
+export const readerDescribe: Handler<'reader.describe'> = async (
+  payload,
+  caller,
+  services,
+) => {
+  const ticket = await services.tickets.redeem(
+    str(payload.ticket, 'ticket'),
+    'reader',
+    caller.tabId,
+  );
+  const mail = await parseMail(base64ToBytes(ticket.raw));
+  return {
+    from: mail.from?.addr ?? '',
+    subject: mail.subject,
+    date: mail.date ? mail.date.toISOString() : null,
+  };
+};
+
+/** The sender's keys we know: the Autocrypt key first, then a gossiped one. */
+function senderCerts(peer: PeerState | undefined): Uint8Array[] {
+  const keys = [peer?.public_key, peer?.gossip_key].filter((k): k is string => !!k);
+  return keys.map(base64ToBytes);
+}
+
+/**
+ * Decrypts the ticket's message. The reader frame sends this only from the
+ * click handler of its Decrypt button: a private-key operation needs the
+ * user's gesture in extension-owned UI.
+ */
+export const readerDecrypt: Handler<'reader.decrypt'> = async (
+  payload,
+  caller,
+  services,
+) => {
+  const ticket = await services.tickets.redeem(
+    str(payload.ticket, 'ticket'),
+    'reader',
+    caller.tabId,
+  );
+  const account = await requireAccount(services);
+  const raw = base64ToBytes(ticket.raw);
+
+  const mail = await parseMail(raw);
+  const from = mail.from?.addr ?? '';
+  const peer = from ? await services.keyring.getPeer(from) : undefined;
+
+  const result = await decryptMail(raw, account.privateKeyArmored, senderCerts(peer));
+  return {
+    text: result.text,
+    signature: result.signature,
+    signerMatchesFrom: result.signerMatchesFrom,
+    from,
+  };
+};

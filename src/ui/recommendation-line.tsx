@@ -1,0 +1,27 @@
+import type { Requests } from '../messaging/protocol';
+import { t } from './i18n';
+
+type Advice = Requests['composer.recommend']['response'];
+
+const TONE = { encrypt: '', available: '', discourage: 'warn', disable: 'warn' } as const;
+
+/** The Autocrypt recommendation, overall and for each recipient. */
+export function RecommendationLine({ advice }: { advice: Advice }) {
+  if (advice.recipients.length === 0) return null;
+  return (
+    <div
+      class={`status ${TONE[advice.overall]}`}
+      data-testid="recommendation"
+      data-recommendation={advice.overall}
+    >
+      <strong>{t(`rec_${advice.overall}`)}</strong>
+      <ul style="margin:0.3rem 0 0;padding-left:1.2rem">
+        {advice.recipients.map((r) => (
+          <li key={r.addr} data-addr={r.addr} data-recommendation={r.recommendation}>
+            {r.addr}: {t(`rec_${r.recommendation}`)}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import type { Requests } from '../messaging/protocol';
+import { t } from './i18n';
+
+type Decrypted = Requests['reader.decrypt']['response'];
+
+/**
+ * Encryption and signature status, drawn by us above the content and never
+ * inside it, so mail text cannot imitate it. It names the From address, not
+ * a display name.
+ */
+export function SignatureBanner({ result }: { result: Decrypted }) {
+  const { signature, from, signerMatchesFrom } = result;
+
+  let text: string;
+  let tone = '';
+  if (signature.status === 'valid' && signerMatchesFrom) {
+    text = t('sigValid', from);
+  } else if (signature.status === 'valid') {
+    text = t('sigValidOtherSigner', signature.signerFingerprint);
+    tone = 'warn';
+  } else if (signature.status === 'invalid') {
+    text = t('sigInvalid');
+    tone = 'bad';
+  } else if (signature.status === 'unknown-key') {
+    text = t('sigUnknownKey', signature.keyID);
+    tone = 'warn';
+  } else {
+    text = t('sigNone');
+    tone = 'warn';
+  }
+
+  return (
+    <div
+      class={`status ${tone}`}
+      data-testid="signature-status"
+      data-status={signature.status}
+    >
+      <strong>{t('encryptedBadge')}</strong> · {text}
+    </div>
+  );
+}

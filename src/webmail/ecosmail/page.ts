@@ -1,0 +1,155 @@
+/**
+ * The content-script side of the EcosMail page contract (see `contract.ts`):
+ * finds messages and compose slots on the page, reports opened messages to
+ * the background, mounts our frames, and relays finished messages to the
+ * page for submission.
+ */
+import browser from 'webextension-polyfill';
+import { request } from '../../messaging/client';
+import { bytesToBase64 } from '../../util/base64';
+import {
+  COMPOSE,
+  CONTRACT_VERSION,
+  EVENTS,
+  MESSAGE,
+  MOUNTED,
+  ROOT,
+  type SubmitRequest,
+  type SubmitResult,
+} from './contract';
+
+type FramePage = 'reader' | 'composer';
+
+/** How long the page may take to submit a message before we give up. */
+const SUBMIT_TIMEOUT_MS = 60_000;
+
+/** Heights of our frames; they scroll inside. */
+const FRAME_HEIGHT: Record<FramePage, string> = { reader: '420px', composer: '520px' };
+
+function list(value: string | null): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Replaces the slot's content with our frame for that ticket. */
+function mountFrame(slot: Element, page: FramePage, ticket: string): void {
+  const frame = document.createElement('iframe');
+  frame.src = `${browser.runtime.getURL(`/${page}.html`)}#${ticket}`;
+  frame.setAttribute('data-ecosmail-frame', page);
+  frame.title = 'EcosMail Autocrypt';
+  frame.style.cssText = `width:100%;height:${FRAME_HEIGHT[page]};border:0;display:block`;
+  slot.replaceChildren(frame);
+  slot.setAttribute(MOUNTED, '1');
+}
+
+/**
+ * Firefox gives content scripts an extension-principal `fetch`; the page's
+ * own (`content.fetch`) sends the webmail session cookie like the page would.
+ */
+function pageFetch(url: string): Promise<Response> {
+  const own = (globalThis as { content?: { fetch?: typeof fetch } }).content?.fetch;
+  return own
+    ? own(url, { credentials: 'same-origin' })
+    : fetch(url, { credentials: 'same-origin' });
+}
+
+async function reportMessage(article: Element, messageId: string): Promise<void> {
+  const rawUrl = article.getAttribute(MESSAGE.rawUrl);
+  if (!rawUrl) return;
+
+  // The raw source must come from the webmail itself, never another origin.
+  const url = new URL(rawUrl, location.href);
+  if (url.origin !== location.origin) return;
+
+  const response = await pageFetch(url.href);
+  if (!response.ok) throw new Error(`raw source: HTTP ${response.status}`);
+  const raw = bytesToBase64(new Uint8Array(await response.arrayBuffer()));
+
+  const answer = await request('message.opened', { messageId, raw });
+  const slot = article.querySelector(MESSAGE.readerSlot);
+  if (answer.ticket && slot) mountFrame(slot, 'reader', answer.ticket);
+}
+
+async function openCompose(slot: Element, composeId: string): Promise<void> {
+  const { ticket } = await request('composer.register', {
+    composeId,
+    to: list(slot.getAttribute(COMPOSE.to)),
+    cc: list(slot.getAttribute(COMPOSE.cc)),
+    subject: slot.getAttribute(COMPOSE.subject) ?? '',
+    inReplyTo: slot.getAttribute(COMPOSE.inReplyTo) || null,
+    references: (slot.getAttribute(COMPOSE.references) ?? '')
+      .split(/\s+/)
+      .filter(Boolean),
+  });
+  mountFrame(slot, 'composer', ticket);
+}
+
+/** Dispatches a submit request and waits for the page's matching result. */
+export function submitToPage(
+  payload: Omit<SubmitRequest, 'v' | 'requestId'>,
+): Promise<SubmitResult> {
+  const requestId = crypto.randomUUID();
+
+  return new Promise((resolve) => {
+    const finish = (result: SubmitResult) => {
+      clearTimeout(timer);
+      document.removeEventListener(EVENTS.submitResult, onResult);
+      resolve(result);
+    };
+    const timer = setTimeout(
+      () => finish({ v: 1, requestId, ok: false, error: 'the webmail did not answer' }),
+      SUBMIT_TIMEOUT_MS,
+    );
+    const onResult = (event: Event) => {
+      const detail = (event as CustomEvent<unknown>).detail;
+      if (typeof detail !== 'string') return;
+      let result: Partial<SubmitResult>;
+      try {
+        result = JSON.parse(detail) as Partial<SubmitResult>;
+      } catch {
+        return;
+      }
+      if (result.requestId !== requestId) return;
+      const error = typeof result.error === 'string' ? result.error : undefined;
+      finish({ v: 1, requestId, ok: result.ok === true, error });
+    };
+
+    document.addEventListener(EVENTS.submitResult, onResult);
+    const req: SubmitRequest = { v: CONTRACT_VERSION, requestId, ...payload };
+    document.dispatchEvent(
+      new CustomEvent(EVENTS.submit, { detail: JSON.stringify(req) }),
+    );
+  });
+}
+
+/** What has been handled, so each message and slot is reported once. */
+const seen = new WeakMap<Element, string>();
+
+function handleOnce(el: Element, id: string | null, work: (id: string) => Promise<void>) {
+  if (!id || seen.get(el) === id) return;
+  seen.set(el, id);
+  work(id).catch((err: unknown) => {
+    // Allow a retry when the page shows the element again.
+    seen.delete(el);
+    console.warn('[ecosmail-autocrypt]', err instanceof Error ? err.message : err);
+  });
+}
+
+/** One pass over the page: report new messages, fill new compose slots. */
+export function scanPage(): void {
+  const root = document.documentElement;
+  if (root.getAttribute(ROOT.contract) !== String(CONTRACT_VERSION)) return;
+  root.setAttribute(ROOT.extension, '1');
+
+  for (const article of document.querySelectorAll(MESSAGE.selector)) {
+    handleOnce(article, article.getAttribute(MESSAGE.id), (id) =>
+      reportMessage(article, id),
+    );
+  }
+  for (const slot of document.querySelectorAll(COMPOSE.selector)) {
+    if (slot.hasAttribute(MOUNTED)) continue;
+    handleOnce(slot, slot.getAttribute(COMPOSE.id), (id) => openCompose(slot, id));
+  }
+}
