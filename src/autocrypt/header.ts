@@ -7,6 +7,7 @@
  */
 
 import { base64ToBytes, bytesToBase64 } from '../util/base64';
+import { CodedError } from '../util/coded-error';
 import { canonicalAddr } from './addr';
 
 /** The two preferences Level 1 knows; anything else on the wire means nopreference. */
@@ -50,15 +51,8 @@ const PREFIX = 'Autocrypt:';
 const KNOWN_ATTRIBUTES = new Set(['addr', 'prefer-encrypt', 'keydata']);
 
 /** Raised by {@link formatAutocryptHeader} when it would emit a header peers must reject. */
-export class AutocryptHeaderError extends Error {
-  /** What is wrong with the header we were asked to emit. */
-  readonly code: 'too-long' | 'bad-addr';
-
-  constructor(code: AutocryptHeaderError['code'], message: string) {
-    super(message);
-    this.name = 'AutocryptHeaderError';
-    this.code = code;
-  }
+export class AutocryptHeaderError extends CodedError<'too-long' | 'bad-addr'> {
+  override readonly name = 'AutocryptHeaderError';
 }
 
 /**

@@ -1,5 +1,7 @@
 /** Errors of the MIME layer (parsing and building messages). */
 
+import { CodedError } from '../util/coded-error';
+
 /** Stable codes for {@link MimeError}. */
 export type MimeErrorCode =
   /** The raw message is over the size we parse. */
@@ -12,13 +14,6 @@ export type MimeErrorCode =
   | 'bad-header';
 
 /** Raised by `src/mime`; `message` names the problem, never message content. */
-export class MimeError extends Error {
-  /** What went wrong, for programs. */
-  readonly code: MimeErrorCode;
-
-  constructor(code: MimeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MimeError';
-    this.code = code;
-  }
+export class MimeError extends CodedError<MimeErrorCode> {
+  override readonly name = 'MimeError';
 }

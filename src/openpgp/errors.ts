@@ -3,6 +3,8 @@
  * modules which must not import `openpgp` can still catch and create it.
  */
 
+import { CodedError } from '../util/coded-error';
+
 /** Stable codes the UI and the background worker branch on. */
 export type CryptoErrorCode =
   /** Autocrypt keydata or a certificate is not exactly one usable public key. */
@@ -32,13 +34,6 @@ export type CryptoErrorCode =
  * Raised by the OpenPGP gateway and the mail layer. `message` says what happened
  * in words; it never contains key material, passphrases or plaintext.
  */
-export class CryptoError extends Error {
-  /** What went wrong, for programs. */
-  readonly code: CryptoErrorCode;
-
-  constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CryptoError';
-    this.code = code;
-  }
+export class CryptoError extends CodedError<CryptoErrorCode> {
+  override readonly name = 'CryptoError';
 }

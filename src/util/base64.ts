@@ -6,6 +6,8 @@
  * work on Latin-1 strings, which costs a copy per byte for large payloads.
  */
 
+import { CodedError } from './coded-error';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 // Char code -> 6-bit value, -1 for every character outside the alphabet.
@@ -13,14 +15,8 @@ const DECODE = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
 /** Raised by {@link base64ToBytes} for anything that is not canonical base64. */
-export class Base64Error extends Error {
-  /** Always `'bad-base64'`, so callers can branch on it like the other typed errors. */
-  readonly code = 'bad-base64';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'Base64Error';
-  }
+export class Base64Error extends CodedError<'bad-base64'> {
+  override readonly name = 'Base64Error';
 }
 
 /**
@@ -58,7 +54,10 @@ export function bytesToBase64(b: Uint8Array): string {
  */
 export function base64ToBytes(s: string): Uint8Array {
   if (s.length % 4 !== 0) {
-    throw new Base64Error(`base64 length ${s.length} is not a multiple of 4`);
+    throw new Base64Error(
+      'bad-base64',
+      `base64 length ${s.length} is not a multiple of 4`,
+    );
   }
 
   const padding = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
@@ -82,7 +81,7 @@ export function base64ToBytes(s: string): Uint8Array {
   // different strings would decode to the same bytes.
   const tail = padding === 0 ? 0 : sextet(s, s.length - 1 - padding);
   if ((padding === 1 && (tail & 3) !== 0) || (padding === 2 && (tail & 15) !== 0)) {
-    throw new Base64Error('base64 has non-zero padding bits');
+    throw new Base64Error('bad-base64', 'base64 has non-zero padding bits');
   }
 
   return out;
@@ -92,7 +91,7 @@ function sextet(s: string, i: number): number {
   const c = s.charCodeAt(i);
   const v = c < 128 ? DECODE[c]! : -1;
   if (v < 0) {
-    throw new Base64Error(`invalid base64 character at offset ${i}`);
+    throw new Base64Error('bad-base64', `invalid base64 character at offset ${i}`);
   }
   return v;
 }
