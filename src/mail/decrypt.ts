@@ -8,11 +8,11 @@ import type { ValidatedKey } from '../autocrypt/peer-state';
 import { parseContentType } from '../mime/content-type';
 import { contentText, MAX_RAW_MESSAGE_BYTES, parseMailDetailed } from '../mime/parse';
 import { signedPartBytes } from '../mime/signed';
+import { checkKeydata } from './keydata';
 import { CryptoError } from '../openpgp/errors';
 import {
   combineSignatureChecks,
   decryptAndVerify,
-  readCertificate,
   verifyDetached,
   type SignatureCheck,
 } from '../openpgp/gateway';
@@ -104,20 +104,12 @@ async function gossipKeys(values: string[], recipients: string[]): Promise<Gossi
   const keys: GossipKey[] = [];
 
   for (const value of values) {
-    const verdict = parseGossipHeader(value, recipients);
-    if (!verdict.valid) continue;
-
-    const { keydata } = verdict.header;
-    const certificate = await readCertificate(keydata).catch((error: unknown) => {
-      if (error instanceof CryptoError) return null;
-      throw error;
-    });
-    if (certificate) {
-      keys.push({
-        addr: canonicalAddr(verdict.header.addr),
-        keydata,
-        fingerprint: certificate.fingerprint,
-      });
+    const { verdict, fingerprint } = await checkKeydata(
+      parseGossipHeader(value, recipients),
+    );
+    if (verdict.valid && fingerprint) {
+      const { addr, keydata } = verdict.header;
+      keys.push({ addr: canonicalAddr(addr), keydata, fingerprint });
     }
   }
 

@@ -8,8 +8,7 @@
 import { parseAutocryptHeader, type HeaderVerdict } from '../autocrypt/header';
 import { updatePeerState, type PeerState } from '../autocrypt/peer-state';
 import { parseMailDetailed, type ParsedMail } from '../mime/parse';
-import { CryptoError } from '../openpgp/errors';
-import { readCertificate } from '../openpgp/gateway';
+import { checkKeydata, type CheckedVerdict } from './keydata';
 
 export { decryptMail, type DecryptedMail } from './decrypt';
 
@@ -112,10 +111,12 @@ function skippedVerdict(skipped: SkipReason): HeaderVerdict {
 async function judgeHeaders(
   values: string[],
   fromAddr: string,
-): Promise<{ verdict: HeaderVerdict | null; fingerprint: string | null }> {
+): Promise<CheckedVerdict | { verdict: null; fingerprint: null }> {
   if (values.length === 0) return { verdict: null, fingerprint: null };
 
-  const judged = await Promise.all(values.map((value) => judgeHeader(value, fromAddr)));
+  const judged = await Promise.all(
+    values.map((value) => checkKeydata(parseAutocryptHeader(value, fromAddr))),
+  );
   const valid = judged.filter((j) => j.verdict.valid);
 
   if (valid.length > 1) {
@@ -126,23 +127,4 @@ async function judgeHeaders(
     };
   }
   return valid[0] ?? judged[0]!;
-}
-
-async function judgeHeader(
-  value: string,
-  fromAddr: string,
-): Promise<{ verdict: HeaderVerdict; fingerprint: string | null }> {
-  const verdict = parseAutocryptHeader(value, fromAddr);
-  if (!verdict.valid) return { verdict, fingerprint: null };
-
-  try {
-    const certificate = await readCertificate(verdict.header.keydata);
-    return { verdict, fingerprint: certificate.fingerprint };
-  } catch (error) {
-    if (!(error instanceof CryptoError)) throw error;
-    return {
-      verdict: { valid: false, reason: 'bad-keydata', detail: error.message },
-      fingerprint: null,
-    };
-  }
 }
