@@ -38,6 +38,9 @@ const CONFIG: openpgp.PartialConfig = {
   ignoreUnsupportedPackets: true,
 };
 
+// Key methods take a complete Config rather than a partial one.
+const KEY_CONFIG: openpgp.Config = { ...openpgp.config, ...CONFIG };
+
 // openpgp declares this type but does not export it.
 type VerificationResult = Awaited<
   ReturnType<typeof openpgp.verify>
@@ -129,7 +132,7 @@ export async function minimalPublicKey(
       undefined,
       undefined,
       undefined,
-      fullConfig(),
+      KEY_CONFIG,
     );
   } catch (error) {
     throw new CryptoError('no-encryption-key', 'the key has no usable encryption key', {
@@ -142,7 +145,7 @@ export async function minimalPublicKey(
 
   // An encryption-capable primary key (old RSA keys) needs no subkey at all.
   if (encryptionKey instanceof openpgp.Subkey) {
-    const binding = await encryptionKey.verify(undefined, fullConfig());
+    const binding = await encryptionKey.verify(undefined, KEY_CONFIG);
     packets.push(encryptionKey.keyPacket, binding);
   }
 
@@ -162,7 +165,7 @@ export async function readCertificate(bytes: Uint8Array): Promise<CertificateInf
 
   try {
     // `date: null` skips the expiry checks but not the structural ones.
-    await key.getEncryptionKey(undefined, null, undefined, fullConfig());
+    await key.getEncryptionKey(undefined, null, undefined, KEY_CONFIG);
   } catch (error) {
     const detail = (error as Error).message;
     throw new CryptoError('bad-keydata', `no encryption-capable key: ${detail}`, {
@@ -187,7 +190,7 @@ export async function isUsableForEncryption(
 ): Promise<boolean> {
   try {
     const key = await readOneCertificate(cert);
-    await key.getEncryptionKey(undefined, date ?? new Date(), undefined, fullConfig());
+    await key.getEncryptionKey(undefined, date ?? new Date(), undefined, KEY_CONFIG);
     return true;
   } catch {
     return false;
@@ -246,7 +249,7 @@ export async function encryptAndSign(opts: {
   // error would not say which one failed.
   for (const cert of recipients) {
     try {
-      await cert.getEncryptionKey(undefined, date, undefined, fullConfig());
+      await cert.getEncryptionKey(undefined, date, undefined, KEY_CONFIG);
     } catch (error) {
       const fingerprint = fingerprintOf(cert);
       throw new CryptoError(
@@ -381,11 +384,6 @@ export function combineSignatureChecks(checks: SignatureCheck[]): SignatureCheck
   );
 }
 
-// openpgp functions taking a full Config (key methods) get the defaults plus ours.
-function fullConfig(): openpgp.Config {
-  return { ...openpgp.config, ...CONFIG };
-}
-
 function fingerprintOf(key: openpgp.Key): string {
   return key.getFingerprint().toUpperCase();
 }
@@ -462,9 +460,9 @@ async function readVerificationKeys(certs: Uint8Array[]): Promise<openpgp.Public
 
 async function primaryUserFor(key: openpgp.PublicKey, addr: string) {
   try {
-    return await key.getPrimaryUser(undefined, { email: addr }, fullConfig());
+    return await key.getPrimaryUser(undefined, { email: addr }, KEY_CONFIG);
   } catch {
-    return await key.getPrimaryUser(undefined, undefined, fullConfig());
+    return await key.getPrimaryUser(undefined, undefined, KEY_CONFIG);
   }
 }
 
