@@ -60,6 +60,12 @@ export interface ValidatedKey {
  * moves `last_seen`: the key stays, and the 35-day rule of the recommendation
  * lowers it to `discourage` over time instead of dropping it at once.
  *
+ * Deliberately narrower than the spec's table: a message without a header from an
+ * address we hold no state for creates no peer. Such a peer could only ever get
+ * `disable`, and keeping one per newsletter and stranger is data we need not hold.
+ * The cost: if an older message with a header is processed after newer headerless
+ * ones, the 35-day rule cannot see those newer messages.
+ *
  * @param prev the stored state, `undefined` for a peer never seen
  * @param update `effectiveDate` in ms; `header` is the single valid header, if any
  */
@@ -72,6 +78,7 @@ export function updatePeerState(
   },
 ): PeerState | undefined {
   const { effectiveDate, header } = update;
+  if (!prev && !header) return undefined;
   const peer = prev ?? emptyPeer(update.addr);
 
   // 1. "If the message's effective date is older than the

@@ -152,14 +152,20 @@ describe('ingestMessage rules', () => {
   }
 
   it('discards all headers when more than one is valid; only last_seen moves', async () => {
+    const stored = updatePeerState(undefined, {
+      addr: 'alice@example.org',
+      effectiveDate: NOW - 10 * DAY,
+      header: { prefer_encrypt: 'mutual', keydata: alice.keydata, fingerprint: 'OLD' },
+    }) as PeerState;
     const raw = plain(['From: alice@example.org', autocrypt(), autocrypt()]);
-    const result = await ingestMessage(raw, noPeer, NOW);
+
+    const result = await ingestMessage(raw, async () => stored, NOW);
     expect(result.verdict).toMatchObject({ valid: false, reason: 'multiple-headers' });
     expect(result.fingerprint).toBeNull();
-    expect(result.peer).toMatchObject({
-      public_key: null,
-      last_seen: Date.UTC(2026, 11, 3, 12),
-    });
+    expect(result.peer).toEqual({ ...stored, last_seen: Date.UTC(2026, 11, 3, 12) });
+
+    // From a stranger the same message teaches nothing at all.
+    expect((await ingestMessage(raw, noPeer, NOW)).peer).toBeUndefined();
   });
 
   it('keeps the one valid header among invalid ones', async () => {

@@ -43,10 +43,14 @@ describe('updatePeerState', () => {
 
   it('stores the canonical address', () => {
     const peer = updatePeerState(undefined, {
-      ...fromAlice(T0, null),
+      ...fromAlice(T0, 'mutual'),
       addr: ' Alice@Example.ORG',
     });
     expect(peer?.addr).toBe('alice@example.org');
+  });
+
+  it('creates no peer from a headerless message by a stranger', () => {
+    expect(updatePeerState(undefined, fromAlice(T0, null))).toBeUndefined();
   });
 
   it('lets an older message change nothing (a late header must not win)', () => {
