@@ -15,11 +15,3 @@
 export function canonicalAddr(addr: string): string {
   return addr.trim().toLowerCase();
 }
-
-/**
- * True when two addresses are the same Autocrypt peer (equal after
- * {@link canonicalAddr}).
- */
-export function sameAddr(a: string, b: string): boolean {
-  return canonicalAddr(a) === canonicalAddr(b);
-}

@@ -132,14 +132,6 @@ export function quotedPrintable(text: string): string {
     .join('\r\n');
 }
 
-/** Bytes as base64 in lines of 76 characters (RFC 2045 section 6.8), CRLF-joined. */
-export function base64Lines(bytes: Uint8Array): string {
-  const base64 = bytesToBase64(bytes);
-  const lines: string[] = [];
-  for (let i = 0; i < base64.length; i += 76) lines.push(base64.slice(i, i + 76));
-  return lines.join('\r\n');
-}
-
 /** An RFC 5322 date-time in UTC, e.g. `Fri, 04 Dec 2026 16:31:52 +0000`. */
 export function rfc5322Date(date: Date): string {
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
