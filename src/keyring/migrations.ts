@@ -59,9 +59,14 @@ export async function migrate(area: StorageArea): Promise<void> {
       await STEPS[target]?.(area);
       await area.set({ [META]: { schema_version: target } satisfies Meta });
     } catch (cause) {
-      throw new MigrationError('migration-failed', target, `migration to ${target} failed`, {
-        cause,
-      });
+      throw new MigrationError(
+        'migration-failed',
+        target,
+        `migration to ${target} failed`,
+        {
+          cause,
+        },
+      );
     }
     version = target;
   }

@@ -3,7 +3,13 @@
  * scripts. Turns an error answer back into a typed exception.
  */
 import browser from 'webextension-polyfill';
-import { CHANNEL, type Answer, type Envelope, type RequestName, type Requests } from './protocol';
+import {
+  CHANNEL,
+  type Answer,
+  type Envelope,
+  type RequestName,
+  type Requests,
+} from './protocol';
 
 /** An error answered by the background, with its code. */
 export class RequestError extends Error {
@@ -23,8 +29,7 @@ export async function request<N extends RequestName>(
 ): Promise<Requests[N]['response']> {
   const envelope: Envelope<N> = { channel: CHANNEL, name, payload };
   const answer = (await browser.runtime.sendMessage(envelope)) as
-    | Answer<Requests[N]['response']>
-    | undefined;
+    Answer<Requests[N]['response']> | undefined;
 
   if (!answer) throw new RequestError('no-answer', 'the extension did not answer');
   if (!answer.ok) throw new RequestError(answer.error.code, answer.error.message);

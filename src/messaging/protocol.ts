@@ -135,18 +135,19 @@ export interface Requests {
 export type RequestName = keyof Requests;
 
 /** Who may send each request; the background checks this before anything else. */
-export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['senders'][] } = {
-  'account.status': ['setup', 'options', 'composer', 'reader', 'content'],
-  'account.create': ['setup'],
-  'message.opened': ['content'],
-  'reader.describe': ['reader'],
-  'reader.decrypt': ['reader'],
-  'composer.register': ['content'],
-  'composer.open': ['composer'],
-  'composer.recommend': ['composer'],
-  'composer.send': ['composer'],
-  'peers.list': ['options'],
-};
+export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['senders'][] } =
+  {
+    'account.status': ['setup', 'options', 'composer', 'reader', 'content'],
+    'account.create': ['setup'],
+    'message.opened': ['content'],
+    'reader.describe': ['reader'],
+    'reader.decrypt': ['reader'],
+    'composer.register': ['content'],
+    'composer.open': ['composer'],
+    'composer.recommend': ['composer'],
+    'composer.send': ['composer'],
+    'peers.list': ['options'],
+  };
 
 /** A request on the wire. */
 export interface Envelope<N extends RequestName = RequestName> {
@@ -157,8 +158,7 @@ export interface Envelope<N extends RequestName = RequestName> {
 
 /** Answers carry either a value or a typed error, never a thrown exception. */
 export type Answer<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { code: string; message: string } };
+  { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
 /** Marks our messages so unrelated runtime traffic is ignored. */
 export const CHANNEL = 'ecosmail-autocrypt/1';

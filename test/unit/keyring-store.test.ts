@@ -40,7 +40,9 @@ describe('KeyringStore', () => {
   it('should refuse to replace an existing account', async () => {
     const store = new KeyringStore(memoryArea());
     await store.createAccount(account);
-    await expect(store.createAccount({ ...account, fingerprint: 'CC' })).rejects.toThrow();
+    await expect(
+      store.createAccount({ ...account, fingerprint: 'CC' }),
+    ).rejects.toThrow();
     expect((await store.getAccount())?.fingerprint).toBe('AA');
   });
 

@@ -13,7 +13,12 @@ describe('classifySender', () => {
   });
 
   it('should take a web page top frame as the content script', () => {
-    const s = { id: ID, url: 'http://127.0.0.1:8080/#/inbox', frameId: 0, tab: { id: 1 } };
+    const s = {
+      id: ID,
+      url: 'http://127.0.0.1:8080/#/inbox',
+      frameId: 0,
+      tab: { id: 1 },
+    };
     expect(classifySender(s, ID, ORIGIN)).toBe('content');
   });
 

@@ -15,7 +15,9 @@ describe('TicketStore', () => {
     const tickets = new TicketStore(memoryArea());
     const id = await tickets.issue(reader(7));
     expect((await tickets.redeem(id, 'reader', 7)).messageId).toBe('m1');
-    await expect(tickets.redeem(id, 'reader', 8)).rejects.toMatchObject({ code: 'wrong-tab' });
+    await expect(tickets.redeem(id, 'reader', 8)).rejects.toMatchObject({
+      code: 'wrong-tab',
+    });
   });
 
   it('should refuse unknown ids and the wrong kind', async () => {
