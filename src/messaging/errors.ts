@@ -1,3 +1,5 @@
+import { CodedError } from '../util/coded-error';
+
 /** Codes of the errors the background answers with. */
 export type ProtocolErrorCode =
   | 'forbidden-sender'
@@ -15,12 +17,6 @@ export type ProtocolErrorCode =
  * An error the background reports to the asking side. Its message is meant
  * for people; it never carries key material or plaintext.
  */
-export class ProtocolError extends Error {
-  readonly code: ProtocolErrorCode;
-
-  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ProtocolError';
-    this.code = code;
-  }
+export class ProtocolError extends CodedError<ProtocolErrorCode> {
+  override readonly name = 'ProtocolError';
 }

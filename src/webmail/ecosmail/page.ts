@@ -7,6 +7,7 @@
 import browser from 'webextension-polyfill';
 import { request } from '../../messaging/client';
 import { bytesToBase64 } from '../../util/base64';
+import { t } from '../../ui/i18n';
 import {
   COMPOSE,
   CONTRACT_VERSION,
@@ -38,7 +39,7 @@ function mountFrame(slot: Element, page: FramePage, ticket: string): void {
   const frame = document.createElement('iframe');
   frame.src = `${browser.runtime.getURL(`/${page}.html`)}#${ticket}`;
   frame.setAttribute('data-ecosmail-frame', page);
-  frame.title = 'EcosMail Autocrypt';
+  frame.title = t('extName');
   frame.style.cssText = `width:100%;height:${FRAME_HEIGHT[page]};border:0;display:block`;
   slot.replaceChildren(frame);
   slot.setAttribute(MOUNTED, '1');
