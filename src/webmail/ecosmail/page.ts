@@ -60,9 +60,12 @@ async function reportMessage(article: Element, messageId: string): Promise<void>
   const rawUrl = article.getAttribute(MESSAGE.rawUrl);
   if (!rawUrl) return;
 
-  // The raw source must come from the webmail itself, never another origin.
+  // The raw source must come from the webmail's server, never another origin
+  // and never a blob: or data: URL, which page script can fill with a forged
+  // mail (a `blob:` URL even shares the page's origin).
   const url = new URL(rawUrl, location.href);
-  if (url.origin !== location.origin) return;
+  const fromServer = url.protocol === 'https:' || url.protocol === 'http:';
+  if (!fromServer || url.origin !== location.origin) return;
 
   const response = await pageFetch(url.href);
   if (!response.ok) throw new Error(`raw source: HTTP ${response.status}`);
@@ -83,6 +86,7 @@ async function openCompose(slot: Element, composeId: string): Promise<void> {
     references: (slot.getAttribute(COMPOSE.references) ?? '')
       .split(/\s+/)
       .filter(Boolean),
+    pageAccount: document.documentElement.getAttribute(ROOT.account),
   });
   mountFrame(slot, 'composer', ticket);
 }
