@@ -5,6 +5,8 @@ import type { Requests } from '../../src/messaging/protocol';
 import { t } from '../../src/ui/i18n';
 import { ErrorLine } from '../../src/ui/error-line';
 import { SignatureBanner } from '../../src/ui/signature-banner';
+import { useVisibility } from '../../src/ui/use-visibility';
+import { LocalError } from '../../src/ui/local-error';
 
 type Described = Requests['reader.describe']['response'];
 type Decrypted = Requests['reader.decrypt']['response'];
@@ -20,12 +22,18 @@ function Reader() {
   const [result, setResult] = useState<Decrypted | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [decryptButton, isVisible] = useVisibility();
 
   useEffect(() => {
     request('reader.describe', { ticket }).then(setInfo, setError);
   }, []);
 
   const decrypt = async () => {
+    // A click on a frame the page has hidden or covered is not consent.
+    if (!isVisible()) {
+      setError(new LocalError('not-visible'));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -42,7 +50,12 @@ function Reader() {
       {info && !result && (
         <div class="status">
           <p>{t('readerEncryptedFrom', info.from || t('unknownSender'))}</p>
-          <button onClick={decrypt} disabled={busy} data-testid="decrypt">
+          <button
+            ref={decryptButton}
+            onClick={decrypt}
+            disabled={busy}
+            data-testid="decrypt"
+          >
             {busy ? t('readerDecrypting') : t('readerDecrypt')}
           </button>
         </div>
