@@ -5,6 +5,8 @@ import type { Requests } from '../../src/messaging/protocol';
 import { t } from '../../src/ui/i18n';
 import { ErrorLine } from '../../src/ui/error-line';
 import { RecommendationLine } from '../../src/ui/recommendation-line';
+import { useVisibility } from '../../src/ui/use-visibility';
+import { LocalError } from '../../src/ui/local-error';
 
 type Opened = Requests['composer.open']['response'];
 type Advice = Requests['composer.recommend']['response'];
@@ -36,6 +38,12 @@ function Composer() {
   const [touched, setTouched] = useState(false);
   const [state, setState] = useState<'editing' | 'sending' | 'sent'>('editing');
   const [error, setError] = useState<unknown>(null);
+  const [sendButton, isVisible] = useVisibility();
+
+  // The recommendation must be for the recipients on screen before Send
+  // works: sending earlier could go out in the clear by mistake.
+  const recipientsKey = `${to}|${cc}`;
+  const [adviceKey, setAdviceKey] = useState('');
 
   useEffect(() => {
     request('composer.open', { ticket }).then((o) => {
@@ -48,12 +56,16 @@ function Composer() {
 
   useEffect(() => {
     if (!opened) return;
+    const key = recipientsKey;
     const timer = setTimeout(() => {
       request('composer.recommend', {
         ticket,
         to: addresses(to),
         cc: addresses(cc),
-      }).then(setAdvice, setError);
+      }).then((a) => {
+        setAdvice(a);
+        setAdviceKey(key);
+      }, setError);
     }, RECOMMEND_DELAY_MS);
     return () => clearTimeout(timer);
   }, [opened, to, cc]);
@@ -65,8 +77,17 @@ function Composer() {
     else if (!touched) setEncrypt(overall === 'encrypt');
   }, [overall, canEncrypt, touched]);
 
-  const send = async (event: Event) => {
-    event.preventDefault();
+  const wrongAccount =
+    opened?.pageAccount && opened.from && opened.pageAccount !== opened.from
+      ? opened.pageAccount
+      : null;
+  const ready = advice !== null && adviceKey === recipientsKey && !wrongAccount;
+
+  const send = async () => {
+    if (!isVisible()) {
+      setError(new LocalError('not-visible'));
+      return;
+    }
     setState('sending');
     setError(null);
     try {
@@ -97,8 +118,14 @@ function Composer() {
 
   return (
     <main>
-      <form onSubmit={send}>
+      {/* No <form>: Enter in a field must never send. */}
+      <div>
         <p class="muted">{t('composerFrom', opened?.from ?? '…')}</p>
+        {wrongAccount && (
+          <p class="status bad" data-testid="wrong-account">
+            {t('composerWrongAccount', [wrongAccount, opened?.from ?? ''])}
+          </p>
+        )}
         <label for="to">{t('composerTo')}</label>
         <input
           id="to"
@@ -141,12 +168,18 @@ function Composer() {
             />{' '}
             {t('composerEncrypt')}
           </label>{' '}
-          <button type="submit" disabled={state === 'sending'} data-testid="send">
+          <button
+            type="button"
+            ref={sendButton}
+            onClick={send}
+            disabled={state === 'sending' || !ready}
+            data-testid="send"
+          >
             {state === 'sending' ? t('composerSending') : t('composerSend')}
           </button>
         </p>
         <ErrorLine error={error} />
-      </form>
+      </div>
     </main>
   );
 }

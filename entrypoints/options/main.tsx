@@ -44,7 +44,7 @@ function Options() {
             <tr>
               <th>{t('address')}</th>
               <th>{t('fingerprint')}</th>
-              <th>prefer-encrypt</th>
+              <th>{t('preferEncrypt')}</th>
               <th>{t('lastSeen')}</th>
               <th>{t('recommendation')}</th>
             </tr>
@@ -57,7 +57,7 @@ function Options() {
                   {p.fingerprint ?? '—'}
                   {p.gossip_only ? ` (${t('gossipOnly')})` : ''}
                 </td>
-                <td>{p.prefer_encrypt}</td>
+                <td>{t(`pe_${p.prefer_encrypt}`)}</td>
                 <td>{date(p.last_seen)}</td>
                 <td data-testid="peer-recommendation">{t(`rec_${p.recommendation}`)}</td>
               </tr>

@@ -64,6 +64,10 @@ export const composerRegister: Handler<'composer.register'> = async (
     subject: str(payload.subject, 'subject'),
     inReplyTo,
     references: strList(payload.references, 'references', 100, 1000),
+    pageAccount:
+      payload.pageAccount === null
+        ? null
+        : canonicalAddr(str(payload.pageAccount, 'pageAccount', 320)),
     created: services.now(),
   });
   return { ticket };
@@ -90,6 +94,7 @@ export const composerOpen: Handler<'composer.open'> = async (
     cc: t.cc,
     subject: t.subject,
     replyToEncrypted: await replyToEncrypted(services, t.inReplyTo),
+    pageAccount: t.pageAccount,
   };
 };
 
@@ -149,6 +154,14 @@ export const composerSend: Handler<'composer.send'> = async (
     caller.tabId,
   );
   const account = await requireAccount(services);
+  // The webmail would refuse (or worse, send under another name) a message
+  // whose From is not the signed-in account.
+  if (t.pageAccount && t.pageAccount !== account.addr) {
+    throw new ProtocolError(
+      'wrong-account',
+      `the webmail is signed in as ${t.pageAccount}, the key is for ${account.addr}`,
+    );
+  }
   const to = recipientsOf(payload.to, []);
   const cc = recipientsOf([], payload.cc);
   const recipients = [...new Set([...to, ...cc])];

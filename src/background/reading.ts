@@ -48,10 +48,13 @@ export const messageOpened: Handler<'message.opened'> = async (
   const messageId = str(payload.messageId, 'messageId', 500);
   const bytes = decodeRaw(payload.raw);
 
-  // Read, decide and store the peer in one step of the write queue.
+  const own = (await services.keyring.getAccount())?.addr;
+
+  // Read, decide and store the peer in one step of the write queue. Our own
+  // mail (a Sent copy) is no news about a peer: we are not our own contact.
   const result = await services.keyring.withPeers(async (tx) => {
     const ingested = await ingestMessage(bytes, tx.getPeer, services.now());
-    if (ingested.peer) await tx.putPeer(ingested.peer);
+    if (ingested.peer && ingested.peer.addr !== own) await tx.putPeer(ingested.peer);
     return ingested;
   });
 

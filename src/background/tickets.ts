@@ -31,6 +31,8 @@ export interface ComposerTicket {
   subject: string;
   inReplyTo: string | null;
   references: string[];
+  /** The account the page was signed in with, if it said. */
+  pageAccount: string | null;
   created: number;
 }
 

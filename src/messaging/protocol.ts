@@ -92,6 +92,8 @@ export interface Requests {
       subject: string;
       inReplyTo: string | null;
       references: string[];
+      /** The address the page says is signed in (`data-ecosmail-account`). */
+      pageAccount: string | null;
     };
     response: { ticket: string };
     senders: 'content';
@@ -104,6 +106,7 @@ export interface Requests {
       cc: string[];
       subject: string;
       replyToEncrypted: boolean;
+      pageAccount: string | null;
     };
     senders: 'composer';
   };
