@@ -10,7 +10,7 @@ import type { SubmitResult } from '../src/webmail/ecosmail/contract';
 export default defineBackground(() => {
   const services: Services = {
     keyring: new KeyringStore(browser.storage.local),
-    tickets: new TicketStore(browser.storage.session),
+    tickets: new TicketStore(browser.storage.session, browser.storage.local),
     now: () => Date.now(),
     async submitToPage(tabId, payload) {
       const message: PageSubmit = { channel: CHANNEL, name: 'page.submit', payload };
@@ -28,6 +28,10 @@ export default defineBackground(() => {
   browser.runtime.onMessage.addListener(
     (message: unknown, sender: Runtime.MessageSender) => route(message, sender),
   );
+
+  // Raw messages of reader tickets outlive a worker restart but not the
+  // browser session, like the tickets themselves.
+  browser.runtime.onStartup.addListener(() => services.tickets.clearBulk());
 
   browser.runtime.onInstalled.addListener(async ({ reason }) => {
     if (reason !== 'install') return;

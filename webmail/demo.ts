@@ -17,6 +17,7 @@ import type { Page } from 'playwright';
 import { startWebmail, type Webmail } from './server.ts';
 import { launchWithExtension, setUpAccount } from '../test/e2e/browser.ts';
 import {
+  decryptAndWait,
   frame,
   openCompose,
   openMessage,
@@ -151,8 +152,7 @@ async function main(): Promise<void> {
     const inbox = await webmail.mailbox(ALICE, 'inbox');
     await openMessage(page, 'inbox', inbox[inbox.length - 1]!.id);
     const reader = await frame(page, 'reader');
-    await reader.locator('[data-testid="decrypt"]').click();
-    await reader.locator('[data-testid="plaintext"]').waitFor();
+    await decryptAndWait(reader);
     await shot(page, '05-decrypted-in-frame');
     step("Dana's encrypted answer was decrypted in the extension's frame");
 

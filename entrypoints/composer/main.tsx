@@ -84,7 +84,7 @@ function Composer() {
   const ready = advice !== null && adviceKey === recipientsKey && !wrongAccount;
 
   const send = async () => {
-    if (!isVisible()) {
+    if (!(await isVisible())) {
       setError(new LocalError('not-visible'));
       return;
     }

@@ -30,7 +30,7 @@ function Reader() {
 
   const decrypt = async () => {
     // A click on a frame the page has hidden or covered is not consent.
-    if (!isVisible()) {
+    if (!(await isVisible())) {
       setError(new LocalError('not-visible'));
       return;
     }

@@ -6,7 +6,10 @@
  * ticket belongs to the first tab.
  *
  * Tickets live in session storage: they survive the service worker being
- * stopped and restarted, and vanish when the browser closes.
+ * stopped and restarted, and vanish when the browser closes. The raw
+ * message of a reader ticket (ciphertext, possibly many MiB) is kept apart
+ * in a bulk area, because session storage holds only 10 MB in all; the
+ * background empties that area when the browser starts.
  */
 import type { StorageArea } from '../keyring/area';
 import { ProtocolError } from '../messaging/errors';
@@ -39,6 +42,7 @@ export interface ComposerTicket {
 export type Ticket = ReaderTicket | ComposerTicket;
 
 const PREFIX = 'ticket:';
+const RAW_PREFIX = 'ticket-raw:';
 const ENCRYPTED_PREFIX = 'encrypted-id:';
 
 /** How many tickets are kept; the oldest go first. Raw mail is large. */
@@ -52,17 +56,36 @@ function randomId(): string {
 /** Issues and checks tickets. */
 export class TicketStore {
   private readonly area: StorageArea;
+  private readonly bulk: StorageArea;
 
-  constructor(area: StorageArea) {
+  /**
+   * @param area - session storage, for the tickets
+   * @param bulk - where raw messages go (default: `area`)
+   */
+  constructor(area: StorageArea, bulk: StorageArea = area) {
     this.area = area;
+    this.bulk = bulk;
   }
 
   /** Stores a ticket and returns its id. */
   async issue(ticket: Ticket): Promise<string> {
     const id = randomId();
-    await this.area.set({ [PREFIX + id]: ticket });
+    if (ticket.kind === 'reader') {
+      const { raw, ...rest } = ticket;
+      await this.bulk.set({ [RAW_PREFIX + id]: raw });
+      await this.area.set({ [PREFIX + id]: { ...rest, raw: '' } });
+    } else {
+      await this.area.set({ [PREFIX + id]: ticket });
+    }
     await this.prune();
     return id;
+  }
+
+  /** Drops every stored raw message; run when the browser starts. */
+  async clearBulk(): Promise<void> {
+    const all = await this.bulk.get(null);
+    const keys = Object.keys(all).filter((k) => k.startsWith(RAW_PREFIX));
+    if (keys.length > 0) await this.bulk.remove(keys);
   }
 
   /**
@@ -87,6 +110,17 @@ export class TicketStore {
     if (ticket.tabId !== tabId) {
       throw new ProtocolError('wrong-tab', 'this view belongs to another tab');
     }
+    if (ticket.kind === 'reader') {
+      const got = await this.bulk.get(RAW_PREFIX + id);
+      const raw = got[RAW_PREFIX + id];
+      if (typeof raw !== 'string') {
+        throw new ProtocolError(
+          'unknown-ticket',
+          'this view has expired; reopen the message',
+        );
+      }
+      return { ...ticket, raw } as Extract<Ticket, { kind: K }>;
+    }
     return ticket as Extract<Ticket, { kind: K }>;
   }
 
@@ -107,6 +141,9 @@ export class TicketStore {
       .filter(([k]) => k.startsWith(PREFIX))
       .sort(([, a], [, b]) => (a as Ticket).created - (b as Ticket).created);
     const excess = tickets.length - MAX_TICKETS;
-    if (excess > 0) await this.area.remove(tickets.slice(0, excess).map(([k]) => k));
+    if (excess <= 0) return;
+    const dropped = tickets.slice(0, excess).map(([k]) => k);
+    await this.area.remove(dropped);
+    await this.bulk.remove(dropped.map((k) => RAW_PREFIX + k.slice(PREFIX.length)));
   }
 }

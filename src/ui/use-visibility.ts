@@ -6,7 +6,7 @@ import { guardVisibility, type VisibilityGuard } from './visibility-guard';
  * element that appears later is guarded too); the returned function tells
  * whether that element is truly visible right now.
  */
-export function useVisibility(): [(el: Element | null) => void, () => boolean] {
+export function useVisibility(): [(el: Element | null) => void, () => Promise<boolean>] {
   const guard = useRef<VisibilityGuard | null>(null);
 
   const ref = useCallback((el: Element | null) => {
@@ -15,5 +15,5 @@ export function useVisibility(): [(el: Element | null) => void, () => boolean] {
   }, []);
   useEffect(() => () => guard.current?.stop(), []);
 
-  return [ref, () => guard.current?.isVisible() ?? false];
+  return [ref, async () => (await guard.current?.isVisible()) ?? false];
 }

@@ -99,24 +99,28 @@ export async function setUpAccount(
  * neither does this check.
  */
 export async function pageCanSee(page: Page, text: string): Promise<boolean> {
-  return page.evaluate((needle) => {
-    const seen = (doc: Document): boolean => {
-      const values = [...doc.querySelectorAll('input, textarea')].map(
-        (el) => (el as HTMLInputElement).value,
-      );
-      const all = [doc.documentElement.outerHTML, doc.body?.innerText ?? '', ...values];
-      if (all.some((s) => s.includes(needle))) return true;
-      for (const frame of doc.querySelectorAll('iframe')) {
-        let inner: Document | null = null;
-        try {
-          inner = frame.contentDocument;
-        } catch {
-          inner = null;
-        }
-        if (inner && seen(inner)) return true;
-      }
-      return false;
-    };
-    return seen(document);
-  }, text);
+  // Sent as source text: a compiled function may carry helper calls (such as
+  // esbuild's __name under tsx) that do not exist inside the page.
+  const found = await page.evaluate(`(${SEEN_IN_PAGE})(${JSON.stringify(text)})`);
+  return found === true;
 }
+
+/** Runs in the page: searches its document and same-origin frames. */
+const SEEN_IN_PAGE = `function (needle) {
+  function seen(doc) {
+    var values = Array.from(doc.querySelectorAll('input, textarea'), function (el) {
+      return el.value;
+    });
+    var all = [doc.documentElement.outerHTML, doc.body ? doc.body.innerText : '']
+      .concat(values);
+    if (all.some(function (s) { return s.indexOf(needle) !== -1; })) return true;
+    var frames = doc.querySelectorAll('iframe');
+    for (var i = 0; i < frames.length; i++) {
+      var inner = null;
+      try { inner = frames[i].contentDocument; } catch (e) { inner = null; }
+      if (inner && seen(inner)) return true;
+    }
+    return false;
+  }
+  return seen(document);
+}`;

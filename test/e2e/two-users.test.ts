@@ -14,6 +14,7 @@ import {
 } from './browser';
 import { waitForPeer } from './peers';
 import {
+  decryptAndWait,
   frame,
   openCompose,
   openMessage,
@@ -102,10 +103,7 @@ describe('E2E 2: two EcosMail users', () => {
     // Alice opens it: our reader frame decrypts on her click.
     await openMessage(alicePage, 'inbox', toAlice.id);
     const reader = await frame(alicePage, 'reader');
-    await reader.locator('[data-testid="decrypt"]').click();
-    await expect
-      .poll(() => reader.locator('[data-testid="plaintext"]').textContent())
-      .toContain(secret);
+    expect(await decryptAndWait(reader)).toContain(secret);
     const status = reader.locator('[data-testid="signature-status"]');
     expect(await status.getAttribute('data-status')).toBe('valid');
     expect(await status.textContent()).toContain(BOB);

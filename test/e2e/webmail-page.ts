@@ -24,6 +24,9 @@ export async function signIn(page: Page, webmail: Webmail, addr: string): Promis
 
 /** Shows one message of a folder. */
 export async function openMessage(page: Page, folder: string, id: string): Promise<void> {
+  // A user looks at the tab they click in; our frames refuse clicks in a
+  // tab that is not shown (the extension may have opened its own tabs).
+  await page.bringToFront();
   await page.goto(`${new URL(page.url()).origin}/#/message/${folder}/${id}`);
   await page.waitForSelector(`[data-ecosmail-message][data-message-id="${id}"]`);
 }
@@ -32,6 +35,7 @@ export async function openMessage(page: Page, folder: string, id: string): Promi
 export async function openCompose(page: Page, reply?: { folder: string; id: string }) {
   const origin = new URL(page.url()).origin;
   const route = reply ? `#/reply/${reply.folder}/${reply.id}` : '#/compose';
+  await page.bringToFront();
   await page.goto(`${origin}/${route}`);
   return frame(page, 'composer');
 }
@@ -45,6 +49,9 @@ export async function frame(
   await page.waitForSelector(selector, { timeout: 20_000 });
   return page.frameLocator(selector);
 }
+
+/** How long a button is on screen before the tests click it. */
+const SEEN_MS = 500;
 
 /**
  * Presses Send in our composer and waits until the webmail took the message:
@@ -65,4 +72,24 @@ export async function sendAndWait(page: Page, composer: FrameLocator): Promise<v
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the message was not sent within 30 s');
+}
+
+/**
+ * Presses Decrypt in our reader frame and returns the plaintext shown; an
+ * error shown by the reader fails with its code and text.
+ */
+export async function decryptAndWait(reader: FrameLocator): Promise<string> {
+  // Like a person, click only once the button has been on screen a moment:
+  // the reader refuses clicks on a frame not yet seen visible.
+  await reader.locator('[data-testid="decrypt"]').waitFor();
+  await new Promise((r) => setTimeout(r, SEEN_MS));
+  await reader.locator('[data-testid="decrypt"]').click();
+  const plaintext = reader.locator('[data-testid="plaintext"]');
+  const error = reader.locator('[data-testid="error"]');
+  await plaintext.or(error).first().waitFor({ timeout: 30_000 });
+  if (await error.isVisible()) {
+    const code = await error.getAttribute('data-code');
+    throw new Error(`reader: ${code}: ${await error.textContent()}`);
+  }
+  return (await plaintext.textContent()) ?? '';
 }

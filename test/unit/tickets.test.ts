@@ -41,3 +41,20 @@ describe('TicketStore', () => {
     });
   });
 });
+
+describe('TicketStore with a bulk area', () => {
+  it('should keep raw messages out of the ticket area and drop them with their ticket', async () => {
+    const session = memoryArea();
+    const bulk = memoryArea();
+    const tickets = new TicketStore(session, bulk);
+    const id = await tickets.issue({ ...reader(7), raw: 'QUJD' });
+
+    expect(JSON.stringify([...session.data.values()])).not.toContain('QUJD');
+    expect((await tickets.redeem(id, 'reader', 7)).raw).toBe('QUJD');
+
+    await tickets.clearBulk();
+    await expect(tickets.redeem(id, 'reader', 7)).rejects.toMatchObject({
+      code: 'unknown-ticket',
+    });
+  });
+});
