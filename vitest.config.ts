@@ -23,6 +23,21 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Firefox ESR with the Firefox MV3 build, over WebDriver BiDi. A
+        // launch takes 3-8 s: each file shares one browser among its tests.
+        // It runs after the other projects so that two browsers never
+        // compete for the two cores.
+        test: {
+          name: 'firefox',
+          sequence: { groupOrder: 1 },
+          include: ['test/firefox/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

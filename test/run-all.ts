@@ -19,6 +19,7 @@ const steps: Step[] = [
   { name: 'lint', cmd: ['npx', 'eslint', '.'] },
   { name: 'format', cmd: ['npx', 'prettier', '--check', '.'] },
   { name: 'build', cmd: ['npx', 'wxt', 'build'] },
+  { name: 'build firefox', cmd: ['npx', 'wxt', 'build', '-b', 'firefox', '--mv3'] },
 ];
 
 function run(cmd: string[]): number {
@@ -34,7 +35,7 @@ const failedSteps = steps.filter((step) => {
   return run(step.cmd) !== 0;
 });
 
-console.log('\n── tests: vitest run (unit, e2e)');
+console.log('\n── tests: vitest run (unit, e2e, firefox)');
 const extra = process.argv.slice(2);
 run([
   'npx',

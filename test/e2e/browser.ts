@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright';
+import { documentShows } from '../shared/page-sight';
 
 /** The Chrome MV3 build (`wxt build`). */
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
@@ -93,30 +94,9 @@ export async function setUpAccount(
 }
 
 /**
- * Whether `text` appears anywhere the webmail page can read: its document
- * (markup, text and form values) and every same-origin frame inside it.
- * Our extension frames are cross-origin, so the page cannot read them and
- * neither does this check.
+ * Whether `text` appears anywhere the webmail page can read (see
+ * {@link documentShows}).
  */
-export async function pageCanSee(page: Page, text: string): Promise<boolean> {
-  return page.evaluate((needle) => {
-    const seen = (doc: Document): boolean => {
-      const values = [...doc.querySelectorAll('input, textarea')].map(
-        (el) => (el as HTMLInputElement).value,
-      );
-      const all = [doc.documentElement.outerHTML, doc.body?.innerText ?? '', ...values];
-      if (all.some((s) => s.includes(needle))) return true;
-      for (const frame of doc.querySelectorAll('iframe')) {
-        let inner: Document | null = null;
-        try {
-          inner = frame.contentDocument;
-        } catch {
-          inner = null;
-        }
-        if (inner && seen(inner)) return true;
-      }
-      return false;
-    };
-    return seen(document);
-  }, text);
+export function pageCanSee(page: Page, text: string): Promise<boolean> {
+  return page.evaluate(documentShows, text);
 }
