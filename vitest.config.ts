@@ -12,6 +12,16 @@ export default defineConfig({
         },
       },
       {
+        // The store zips of `npm run zip`: manifests, web-ext lint, and a
+        // rebuild from the sources zip (a clean npm ci, about 30 s).
+        test: {
+          name: 'packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
         // Real browsers with the built extension: one file at a time, since
         // each launches a browser and the machine has two cores.
         test: {

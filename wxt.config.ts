@@ -18,8 +18,25 @@ const GECKO = {
 /** Firefox for Android reads `data_collection_permissions` from 142 on. */
 const GECKO_ANDROID = { strict_min_version: '142.0' };
 
+/**
+ * What AMO reviewers get to rebuild the add-on (`wxt zip -b firefox`): the
+ * extension's sources, locales, icons and the exact dependency lock, and
+ * nothing else (not the reference webmail, the tests or local data).
+ */
+const SOURCES = [
+  'entrypoints/**',
+  'src/**',
+  'public/**',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'wxt.config.ts',
+  'README.md',
+];
+
 export default defineConfig({
   srcDir: '.',
+  zip: { includeSources: SOURCES },
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',

@@ -20,6 +20,7 @@ const steps: Step[] = [
   { name: 'format', cmd: ['npx', 'prettier', '--check', '.'] },
   { name: 'build', cmd: ['npx', 'wxt', 'build'] },
   { name: 'build firefox', cmd: ['npx', 'wxt', 'build', '-b', 'firefox', '--mv3'] },
+  { name: 'store zips', cmd: ['npm', 'run', 'zip'] },
 ];
 
 function run(cmd: string[]): number {
@@ -35,7 +36,7 @@ const failedSteps = steps.filter((step) => {
   return run(step.cmd) !== 0;
 });
 
-console.log('\n── tests: vitest run (unit, e2e, firefox)');
+console.log('\n── tests: vitest run (unit, packaging, e2e, firefox)');
 const extra = process.argv.slice(2);
 run([
   'npx',
