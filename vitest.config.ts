@@ -19,6 +19,8 @@ export default defineConfig({
           include: ['test/packaging/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
+          // Removing the rebuild's node_modules takes a while on a busy machine.
+          hookTimeout: 120_000,
         },
       },
       {

@@ -57,14 +57,16 @@ try {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
-    testResults: { status: string; assertionResults: unknown[] }[];
+    testResults: { status: string; assertionResults: { status: string }[] }[];
   };
   passed = report.numPassedTests;
   failed = report.numFailedTests;
   skipped = report.numPendingTests + report.numTodoTests;
-  // A test file that failed to load has no test results; count it as a failure.
+  // A test file that failed outside its tests (failed to load, or a hook
+  // failed) has no failed test to count; count it as one failure.
   failed += report.testResults.filter(
-    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+    (f) =>
+      f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
   ).length;
 } catch {
   console.error('no test report was written');
