@@ -39,6 +39,8 @@ export interface FirefoxWithExtension {
   setupPage: Page;
   /** Opens one of our extension pages, e.g. `options.html`. */
   openExtensionPage(path: string): Promise<Page>;
+  /** Whether the background event page is running (false: suspended). */
+  backgroundRunning(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -72,12 +74,24 @@ async function pageAt(browser: Browser, prefix: string): Promise<Page> {
   });
 }
 
+/** How to launch. */
+export interface LaunchOptions {
+  /**
+   * Milliseconds of idleness after which Firefox suspends the event page
+   * (Firefox's default is 30 s). A short one lets tests prove that every
+   * step works on a freshly woken background, as after a user's pause.
+   */
+  backgroundIdleMs?: number;
+}
+
 /**
  * Starts Firefox ESR headless with a fresh profile and installs the add-on.
  * Waits for the setup page the add-on opens on install: that proves the
  * background (an event page in Firefox) started and ran its install handler.
  */
-export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension> {
+export async function launchFirefoxWithExtension(
+  options: LaunchOptions = {},
+): Promise<FirefoxWithExtension> {
   if (!existsSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(
       `no Firefox build at ${FIREFOX_EXTENSION_DIR}: run \`wxt build -b firefox --mv3\``,
@@ -90,6 +104,10 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension
     browser: 'firefox',
     executablePath,
     headless: true,
+    extraPrefsFirefox:
+      options.backgroundIdleMs === undefined
+        ? {}
+        : { 'extensions.background.idle.timeout': options.backgroundIdleMs },
   });
   try {
     await browser.installExtension(FIREFOX_EXTENSION_DIR);
@@ -119,6 +137,16 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension
         }, url);
         return pageAt(browser, url);
       },
+      backgroundRunning() {
+        // From an extension page, Firefox answers null while the event page
+        // is suspended, and asking does not wake it.
+        return setupPage.evaluate(() => {
+          const ext = (
+            globalThis as { browser?: { extension: { getBackgroundPage(): unknown } } }
+          ).browser;
+          return ext?.extension.getBackgroundPage() != null;
+        });
+      },
       close: () => browser.close(),
     };
   } catch (err) {
@@ -145,4 +173,11 @@ export async function setUpAccount(
     timeout: 30_000,
   });
   return ((await shown?.evaluate((el) => el.textContent)) ?? '').trim();
+}
+
+/** Waits until Firefox has suspended the add-on's event page. */
+export function backgroundSuspended(firefox: FirefoxWithExtension): Promise<true> {
+  return waitFor('the event page to be suspended', async () =>
+    (await firefox.backgroundRunning()) ? undefined : true,
+  );
 }

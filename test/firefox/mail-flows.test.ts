@@ -6,7 +6,10 @@
  * our reader frame after a click. The webmail page never sees either text.
  *
  * These steps exercise what differs in Firefox: the background as an event
- * page, `storage.session` tickets, `tabs.sendMessage` to the content script,
+ * page (suspended after one idle second here, and proven suspended before
+ * the send and the decryption, so both run on a freshly woken background
+ * that has only its storage), `storage.session` tickets, `tabs.sendMessage`
+ * to the content script,
  * frames on `moz-extension://<uuid>` recognised by the background, the
  * content script's raw-source fetch through `content.fetch` with the page's
  * session, and the contract's string event details crossing Xray wrappers.
@@ -14,6 +17,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import {
+  backgroundSuspended,
   launchFirefoxWithExtension,
   setUpAccount,
   waitFor,
@@ -42,6 +46,9 @@ import type { Webmail } from '../../webmail/server';
 const ALICE = 'alice@ecosmail.test';
 const DANA = 'dana@peer.example';
 
+/** Firefox suspends our event page after this much idleness. */
+const BACKGROUND_IDLE_MS = 1000;
+
 describe('Firefox: the add-on end to end', () => {
   let webmail: Webmail;
   let firefox: FirefoxWithExtension;
@@ -59,7 +66,7 @@ describe('Firefox: the add-on end to end', () => {
   beforeAll(async () => {
     [webmail, firefox, dana] = await Promise.all([
       startTestWebmail(),
-      launchFirefoxWithExtension(),
+      launchFirefoxWithExtension({ backgroundIdleMs: BACKGROUND_IDLE_MS }),
       makeCorrespondent(DANA, 'Dana'),
     ]);
     page = await firefox.browser.newPage();
@@ -113,6 +120,7 @@ describe('Firefox: the add-on end to end', () => {
     await composer.type('#subject', 'Hello Dana');
     await composer.type('#body', secret);
     await pageSeesNoSecret();
+    await backgroundSuspended(firefox);
     await sendAndWait(page, composer);
     await pageSeesNoSecret();
 
@@ -140,6 +148,7 @@ describe('Firefox: the add-on end to end', () => {
     const reader = await extensionFrame(page, 'reader', firefox.origin);
     // Nothing is decrypted before the user asks for it.
     expect(await textOf(reader, '[data-testid="plaintext"]')).toBe('');
+    await backgroundSuspended(firefox);
     await reader.click('[data-testid="decrypt"]');
 
     const shown = await waitFor('the decrypted text', async () => {
