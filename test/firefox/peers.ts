@@ -31,11 +31,17 @@ export async function waitForPeer(
 ): Promise<PeerRow> {
   let listed: string[] = [];
   try {
-    return await waitFor(`${addr} among the contacts`, async () => {
-      const rows = await listPeers(firefox);
-      listed = rows.map((p) => p.addr);
-      return rows.find((p) => p.addr === addr);
-    });
+    // Each look opens the options page anew; on a loaded machine a few
+    // looks can take a while, hence the long wait.
+    return await waitFor(
+      `${addr} among the contacts`,
+      async () => {
+        const rows = await listPeers(firefox);
+        listed = rows.map((p) => p.addr);
+        return rows.find((p) => p.addr === addr);
+      },
+      45_000,
+    );
   } catch (err) {
     throw new Error(`${(err as Error).message}; listed: [${listed.join(', ')}]`);
   }
