@@ -84,6 +84,38 @@ export interface LaunchOptions {
   backgroundIdleMs?: number;
 }
 
+/** Firefox with a fresh profile, headless. */
+function startFirefox(options: LaunchOptions): Promise<Browser> {
+  const executablePath = firefoxPath();
+  if (!executablePath) throw new Error('no Firefox found: set $FIREFOX_PATH');
+  const idle = options.backgroundIdleMs;
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath,
+    headless: true,
+    extraPrefsFirefox:
+      idle === undefined ? {} : { 'extensions.background.idle.timeout': idle },
+  });
+}
+
+/** The setup page the add-on opens on install, and the extension origin. */
+async function findSetupPage(browser: Browser): Promise<{ page: Page; origin: string }> {
+  return waitFor('the setup page', async () => {
+    for (const page of await browser.pages()) {
+      // Node's URL gives "null" as the origin of moz-extension URLs.
+      const match = /^(moz-extension:\/\/[^/]+)\/setup\.html/.exec(await realUrl(page));
+      if (match) return { page, origin: match[1]! };
+    }
+    return undefined;
+  });
+}
+
+/** The part of the `browser` namespace our pages have that tests use. */
+interface PageApi {
+  tabs: { create(props: { url: string; active: boolean }): Promise<unknown> };
+  extension: { getBackgroundPage(): unknown };
+}
+
 /**
  * Starts Firefox ESR headless with a fresh profile and installs the add-on.
  * Waits for the setup page the add-on opens on install: that proves the
@@ -97,32 +129,10 @@ export async function launchFirefoxWithExtension(
       `no Firefox build at ${FIREFOX_EXTENSION_DIR}: run \`wxt build -b firefox --mv3\``,
     );
   }
-  const executablePath = firefoxPath();
-  if (!executablePath) throw new Error('no Firefox found: set $FIREFOX_PATH');
-
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath,
-    headless: true,
-    extraPrefsFirefox:
-      options.backgroundIdleMs === undefined
-        ? {}
-        : { 'extensions.background.idle.timeout': options.backgroundIdleMs },
-  });
+  const browser = await startFirefox(options);
   try {
     await browser.installExtension(FIREFOX_EXTENSION_DIR);
-    let origin = '';
-    const setupPage = await waitFor('the setup page', async () => {
-      for (const page of await browser.pages()) {
-        // Node's URL gives "null" as the origin of moz-extension URLs.
-        const match = /^(moz-extension:\/\/[^/]+)\/setup\.html/.exec(await realUrl(page));
-        if (match) {
-          origin = match[1]!;
-          return page;
-        }
-      }
-      return undefined;
-    });
+    const { page: setupPage, origin } = await findSetupPage(browser);
 
     return {
       browser,
@@ -130,10 +140,9 @@ export async function launchFirefoxWithExtension(
       setupPage,
       async openExtensionPage(path) {
         const url = `${origin}/${path}#${Math.random().toString(36).slice(2)}`;
-        await setupPage.evaluate((href) => {
-          const ext = (globalThis as { browser?: { tabs: { create(o: object): void } } })
-            .browser;
-          ext?.tabs.create({ url: href, active: false });
+        await setupPage.evaluate(async (href) => {
+          const ext = (globalThis as unknown as { browser: PageApi }).browser;
+          await ext.tabs.create({ url: href, active: false });
         }, url);
         return pageAt(browser, url);
       },
@@ -141,10 +150,8 @@ export async function launchFirefoxWithExtension(
         // From an extension page, Firefox answers null while the event page
         // is suspended, and asking does not wake it.
         return setupPage.evaluate(() => {
-          const ext = (
-            globalThis as { browser?: { extension: { getBackgroundPage(): unknown } } }
-          ).browser;
-          return ext?.extension.getBackgroundPage() != null;
+          const ext = (globalThis as unknown as { browser: PageApi }).browser;
+          return ext.extension.getBackgroundPage() != null;
         });
       },
       close: () => browser.close(),

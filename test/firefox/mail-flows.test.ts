@@ -84,7 +84,7 @@ describe('Firefox: the add-on end to end', () => {
     expect(done).toContain(ALICE);
   });
 
-  it('should learn the peer from the Autocrypt header of a mail opened in the webmail', async () => {
+  it('should learn the peer from the Autocrypt header of an opened mail', async () => {
     const hello = await writeMail(dana, ALICE, 'Hello from Dana', 'Coffee next week?');
     await webmail.deliver(hello, { from: DANA, to: [ALICE] });
     const [stored] = await webmail.mailbox(ALICE, 'inbox');
@@ -96,7 +96,7 @@ describe('Firefox: the add-on end to end', () => {
     expect(peer.fingerprint).toBe(dana.fingerprint);
   });
 
-  it('should compose and send encrypted mail that only the recipient can read', async () => {
+  it('should send encrypted mail that only the recipient can read', async () => {
     const secret = `For Dana only ${Math.random().toString(36).slice(2)}`;
     secrets.push(secret);
 
