@@ -1,14 +1,16 @@
 /**
- * What each store requires of the manifest in an upload, checked against
+ * What each store expects of the manifest in an upload, checked against
  * the files actually in the zip. Each check returns the problems it found,
  * so a failing test names them all.
  *
  * Chrome Web Store: MV3, a name of at most 75 characters, a description of
  * at most 132, a version of one to four dot-separated integers, a 128 px
- * icon, a service worker as background. AMO: MV3 with a gecko id, a
- * `strict_min_version` we test against, the built-in data consent
- * (`data_collection_permissions`), a background page (event page), 48 and
- * 96 px icons.
+ * icon (the store and the install dialog show it), a service worker as
+ * background. AMO: MV3 with an email-like gecko id, a `strict_min_version`
+ * we test against, the built-in data consent (`data_collection_permissions`,
+ * which AMO asks new add-ons for), a background page (Firefox's event page),
+ * and the 48 and 96 px icons Firefox's add-on manager shows; we hold
+ * ourselves to these even where a store would only warn.
  */
 
 /** A manifest as read from JSON. */
