@@ -9,7 +9,9 @@ import { waitFor, type FirefoxWithExtension } from './firefox';
 export async function listPeers(firefox: FirefoxWithExtension): Promise<PeerRow[]> {
   const page = await firefox.openExtensionPage('options.html');
   try {
-    await page.waitForSelector('[data-testid="contacts"][data-loaded="true"]');
+    await page.waitForSelector('[data-testid="contacts"][data-loaded="true"]', {
+      timeout: 10_000,
+    });
     return await page.$$eval('[data-testid="peer-row"]', (rows) =>
       rows.map((tr) => ({
         addr: tr.getAttribute('data-addr') ?? '',
@@ -24,25 +26,32 @@ export async function listPeers(firefox: FirefoxWithExtension): Promise<PeerRow[
   }
 }
 
-/** Waits until the options page lists `addr`, and returns its row. */
+/**
+ * Waits until the options page lists `addr`, and returns its row. A look
+ * that fails (the new tab not found in time on a loaded machine, say) is
+ * retried; the last failure is reported if the time runs out.
+ */
 export async function waitForPeer(
   firefox: FirefoxWithExtension,
   addr: string,
 ): Promise<PeerRow> {
-  let listed: string[] = [];
+  let last = 'nothing listed yet';
   try {
-    // Each look opens the options page anew; on a loaded machine a few
-    // looks can take a while, hence the long wait.
     return await waitFor(
       `${addr} among the contacts`,
       async () => {
-        const rows = await listPeers(firefox);
-        listed = rows.map((p) => p.addr);
-        return rows.find((p) => p.addr === addr);
+        try {
+          const rows = await listPeers(firefox);
+          last = `listed: [${rows.map((p) => p.addr).join(', ')}]`;
+          return rows.find((p) => p.addr === addr);
+        } catch (err) {
+          last = `last look failed: ${(err as Error).message}`;
+          return undefined;
+        }
       },
       45_000,
     );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; listed: [${listed.join(', ')}]`);
+    throw new Error(`${(err as Error).message}; ${last}`);
   }
 }
