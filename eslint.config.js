@@ -15,6 +15,19 @@ export default tseslint.config(
         'error',
         { paths: [{ name: 'openpgp', message: 'Use src/openpgp/gateway.ts.' }] },
       ],
+      // Markup from strings never reaches the DOM: the README's web-ext lint
+      // note (preact's unused innerHTML branch) relies on this.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Render text with preact; never markup from strings.',
+        },
+        {
+          selector: 'AssignmentExpression[left.property.name=/^(inner|outer)HTML$/]',
+          message: 'Build nodes or set textContent; never markup from strings.',
+        },
+      ],
     },
   },
   {

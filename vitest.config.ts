@@ -12,6 +12,18 @@ export default defineConfig({
         },
       },
       {
+        // The store zips of `npm run zip`: manifests, web-ext lint, and a
+        // rebuild from the sources zip (a clean npm ci, about 30 s).
+        test: {
+          name: 'packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          // Removing the rebuild's node_modules takes a while on a busy machine.
+          hookTimeout: 120_000,
+        },
+      },
+      {
         // Real browsers with the built extension: one file at a time, since
         // each launches a browser and the machine has two cores.
         test: {
@@ -20,6 +32,21 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Firefox ESR with the Firefox MV3 build, over WebDriver BiDi. A
+        // launch takes 3-8 s: each file shares one browser among its tests.
+        // It runs after the other projects so that two browsers never
+        // compete for the two cores.
+        test: {
+          name: 'firefox',
+          sequence: { groupOrder: 1 },
+          include: ['test/firefox/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 90_000,
           fileParallelism: false,
         },
       },

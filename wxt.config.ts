@@ -3,9 +3,41 @@ import { defineConfig } from 'wxt';
 /** Origins where the EcosMail page contract runs (the reference webmail). */
 const ECOSMAIL_MATCHES = ['http://127.0.0.1/*', 'http://localhost/*'];
 
+/**
+ * Firefox only: the add-on id AMO and updates know us by (it can never
+ * change once published), the oldest Firefox whose MV3 we test against
+ * (ESR 140 is the first to read `data_collection_permissions`), and the
+ * built-in data consent: the add-on sends nothing anywhere, so "none".
+ */
+const GECKO = {
+  id: 'ecosmail-autocrypt@ecosmail',
+  strict_min_version: '140.0',
+  data_collection_permissions: { required: ['none'] },
+};
+
+/** Firefox for Android reads `data_collection_permissions` from 142 on. */
+const GECKO_ANDROID = { strict_min_version: '142.0' };
+
+/**
+ * What AMO reviewers get to rebuild the add-on (`wxt zip -b firefox`): the
+ * extension's sources, locales, icons and the exact dependency lock, and
+ * nothing else (not the reference webmail, the tests or local data).
+ */
+const SOURCES = [
+  'entrypoints/**',
+  'src/**',
+  'public/**',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'wxt.config.ts',
+  'README.md',
+];
+
 export default defineConfig({
   srcDir: '.',
-  manifest: {
+  zip: { includeSources: SOURCES },
+  manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
@@ -17,5 +49,8 @@ export default defineConfig({
     web_accessible_resources: [
       { resources: ['reader.html', 'composer.html'], matches: ECOSMAIL_MATCHES },
     ],
-  },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: GECKO, gecko_android: GECKO_ANDROID } }
+      : {}),
+  }),
 });

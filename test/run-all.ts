@@ -19,6 +19,8 @@ const steps: Step[] = [
   { name: 'lint', cmd: ['npx', 'eslint', '.'] },
   { name: 'format', cmd: ['npx', 'prettier', '--check', '.'] },
   { name: 'build', cmd: ['npx', 'wxt', 'build'] },
+  { name: 'build firefox', cmd: ['npx', 'wxt', 'build', '-b', 'firefox', '--mv3'] },
+  { name: 'store zips', cmd: ['npm', 'run', 'zip'] },
 ];
 
 function run(cmd: string[]): number {
@@ -34,7 +36,7 @@ const failedSteps = steps.filter((step) => {
   return run(step.cmd) !== 0;
 });
 
-console.log('\n── tests: vitest run (unit, e2e)');
+console.log('\n── tests: vitest run (unit, packaging, e2e, firefox)');
 const extra = process.argv.slice(2);
 run([
   'npx',
@@ -55,14 +57,16 @@ try {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
-    testResults: { status: string; assertionResults: unknown[] }[];
+    testResults: { status: string; assertionResults: { status: string }[] }[];
   };
   passed = report.numPassedTests;
   failed = report.numFailedTests;
   skipped = report.numPendingTests + report.numTodoTests;
-  // A test file that failed to load has no test results; count it as a failure.
+  // A test file that failed outside its tests (failed to load, or a hook
+  // failed) has no failed test to count; count it as one failure.
   failed += report.testResults.filter(
-    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+    (f) =>
+      f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
   ).length;
 } catch {
   console.error('no test report was written');

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright';
+import { documentShows } from '../shared/page-sight';
 
 /** The Chrome MV3 build (`wxt build`). */
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
@@ -93,34 +94,9 @@ export async function setUpAccount(
 }
 
 /**
- * Whether `text` appears anywhere the webmail page can read: its document
- * (markup, text and form values) and every same-origin frame inside it.
- * Our extension frames are cross-origin, so the page cannot read them and
- * neither does this check.
+ * Whether `text` appears anywhere the webmail page can read (see
+ * {@link documentShows}).
  */
-export async function pageCanSee(page: Page, text: string): Promise<boolean> {
-  // Sent as source text: a compiled function may carry helper calls (such as
-  // esbuild's __name under tsx) that do not exist inside the page.
-  const found = await page.evaluate(`(${SEEN_IN_PAGE})(${JSON.stringify(text)})`);
-  return found === true;
+export function pageCanSee(page: Page, text: string): Promise<boolean> {
+  return page.evaluate(documentShows, text);
 }
-
-/** Runs in the page: searches its document and same-origin frames. */
-const SEEN_IN_PAGE = `function (needle) {
-  function seen(doc) {
-    var values = Array.from(doc.querySelectorAll('input, textarea'), function (el) {
-      return el.value;
-    });
-    var all = [doc.documentElement.outerHTML, doc.body ? doc.body.innerText : '']
-      .concat(values);
-    if (all.some(function (s) { return s.indexOf(needle) !== -1; })) return true;
-    var frames = doc.querySelectorAll('iframe');
-    for (var i = 0; i < frames.length; i++) {
-      var inner = null;
-      try { inner = frames[i].contentDocument; } catch (e) { inner = null; }
-      if (inner && seen(inner)) return true;
-    }
-    return false;
-  }
-  return seen(document);
-}`;

@@ -30,4 +30,24 @@ describe('classifySender', () => {
     const unknown = { id: ID, url: `${ORIGIN}/evil.html` };
     expect(classifySender(unknown, ID, ORIGIN)).toBeNull();
   });
+
+  it('should classify Firefox senders, whose add-on id is not in the page origin', () => {
+    // Firefox: runtime.id is the gecko id; pages live on a per-profile UUID.
+    const geckoId = 'ecosmail-autocrypt@ecosmail';
+    const origin = 'moz-extension://0b6c3a52-8d1e-4f7a-9c1b-2f5e6d7a8b9c';
+    const reader = {
+      id: geckoId,
+      url: `${origin}/reader.html#t`,
+      frameId: 5,
+      tab: { id: 2 },
+    };
+    expect(classifySender(reader, geckoId, origin)).toBe('reader');
+    const script = {
+      id: geckoId,
+      url: 'http://127.0.0.1:8080/',
+      frameId: 0,
+      tab: { id: 2 },
+    };
+    expect(classifySender(script, geckoId, origin)).toBe('content');
+  });
 });

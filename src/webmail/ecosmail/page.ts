@@ -46,8 +46,11 @@ function mountFrame(slot: Element, page: FramePage, ticket: string): void {
 }
 
 /**
- * Firefox gives content scripts an extension-principal `fetch`; the page's
- * own (`content.fetch`) sends the webmail session cookie like the page would.
+ * The raw source must be fetched as the page itself would, with its session.
+ * Chrome's content-script `fetch` does that, and so does Firefox's in MV3
+ * (checked on ESR 153: cookie sent, `Sec-Fetch-Site: same-origin`; there is
+ * no `content` object there). Firefox MV2 content scripts fetch with the
+ * extension's principal instead, and offer the page's own as `content.fetch`.
  */
 function pageFetch(url: string): Promise<Response> {
   const own = (globalThis as { content?: { fetch?: typeof fetch } }).content?.fetch;
