@@ -31,6 +31,8 @@ export interface ComposerTicket {
   subject: string;
   inReplyTo: string | null;
   references: string[];
+  /** Set for a Gmail compose window: its conversation's API thread id. */
+  gmail?: { threadId: string | null };
   created: number;
 }
 
