@@ -46,6 +46,26 @@ export function findAll(role: Role, scope: ParentNode): Element[] {
   return [];
 }
 
+/**
+ * Elements of a role under `scope` by every variant together. For roles whose
+ * elements come in several kinds at once (a compose dialog beside an inline
+ * reply box; a synced message beside one just sent); the record keeps the
+ * first variant that found any.
+ */
+export function findEvery(role: Role, scope: ParentNode): Element[] {
+  const found = new Set<Element>();
+  let first: number | null = null;
+  SELECTORS[role].forEach((variant, i) => {
+    const hits = scope.querySelectorAll(variant.css);
+    if (hits.length > 0 && first === null) first = i;
+    for (const el of hits) found.add(el);
+  });
+  record(role, first);
+  return [...found].sort((a, b) =>
+    a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
+  );
+}
+
 /** The first element of a role under `scope`, or null. */
 export function findOne(role: Role, scope: ParentNode): Element | null {
   return findAll(role, scope)[0] ?? null;
@@ -58,7 +78,7 @@ function outermost(elements: Element[]): Element[] {
 
 /** The expanded messages on the page, in document order. */
 export function listMessages(doc: Document): Element[] {
-  return outermost(findAll('message', doc));
+  return outermost(findEvery('message', doc));
 }
 
 /** A message's ids as Gmail gives them. */
@@ -159,7 +179,7 @@ export function rawSourceUrl(url: URL, hex: string, nonce: string): string | nul
 
 /** The compose windows and inline reply boxes on the page. */
 export function composeWindows(doc: Document): Element[] {
-  return outermost(findAll('compose', doc));
+  return outermost(findEvery('compose', doc));
 }
 
 /** What a compose window already holds, as Gmail's fields show it. */

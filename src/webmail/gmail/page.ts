@@ -206,9 +206,12 @@ function decorateCompose(win: Element): void {
     button.textContent = t('gmailEncrypt');
     button.style.cssText = 'margin:0 8px;padding:4px 12px;cursor:pointer';
     button.addEventListener('click', () => {
-      openComposer(win).catch((err: unknown) =>
-        console.warn('[ecosmail-autocrypt]', err instanceof Error ? err.message : err),
-      );
+      button.removeAttribute('title');
+      openComposer(win).catch((err: unknown) => {
+        // Said on the control itself: a click must never fail silently.
+        button.title = err instanceof Error ? err.message : String(err);
+        button.setAttribute('data-ecosmail-error', '1');
+      });
     });
     (composeToolbar(win) ?? win).append(button);
   }

@@ -1,0 +1,109 @@
+/**
+ * A correspondent outside Gmail for the Gmail tests, the mail she sends our
+ * user, and what the tests read from the extension.
+ */
+import { generateKeyPair, minimalPublicKey } from '../../src/openpgp/gateway';
+import { buildOutgoing, type OutgoingAccount } from '../../src/mail/outgoing';
+import { base64ToBytes } from '../../src/util/base64';
+import type { ExtensionBrowser } from './browser';
+import { randomGmailId, type FixtureConversation } from './gmail-fixture';
+
+/** Our user in Gmail, and the peer who writes to her. */
+export const ALICE = 'alice@example.org';
+export const DANA = 'dana@example.net';
+
+/** Dana with a fresh key that prefers mutual encryption. */
+export async function makeDana(): Promise<OutgoingAccount> {
+  const key = await generateKeyPair({ addr: DANA, name: 'Dana' });
+  return {
+    addr: DANA,
+    name: 'Dana',
+    privateKeyArmored: key.privateKeyArmored,
+    keydata: await minimalPublicKey(key.privateKeyArmored, DANA),
+    prefer_encrypt: 'mutual',
+  };
+}
+
+/** The part of the service worker's `chrome` global these helpers use. */
+interface ChromeStorage {
+  chrome: {
+    storage: Record<
+      'local' | 'session',
+      {
+        get(key: string): Promise<Record<string, unknown>>;
+        set(items: Record<string, unknown>): Promise<void>;
+      }
+    >;
+  };
+}
+
+/** Our user's public Autocrypt keydata, as the background stores it. */
+export async function ownKeydata(browser: ExtensionBrowser): Promise<Uint8Array> {
+  const keydata = await browser.worker.evaluate(async () => {
+    const { chrome } = globalThis as unknown as ChromeStorage;
+    const got = await chrome.storage.local.get('account');
+    return (got.account as { keydata: string }).keydata;
+  });
+  return base64ToBytes(keydata);
+}
+
+/**
+ * A conversation of two messages from Dana: a plain one carrying her
+ * Autocrypt header, then a PGP/MIME one to Alice whose text is `secret`.
+ */
+export async function danaConversation(
+  dana: OutgoingAccount,
+  aliceKey: Uint8Array,
+  secret: string,
+): Promise<{ conv: FixtureConversation; encryptedMessageId: string }> {
+  const plain = await buildOutgoing(
+    dana,
+    { to: [ALICE], cc: [], subject: 'Plans', text: 'Hello Alice, here is my key.' },
+    null,
+  );
+  const encrypted = await buildOutgoing(
+    dana,
+    { to: [ALICE], cc: [], subject: 'Plans', text: secret },
+    [aliceKey],
+  );
+  const encryptedMessageId = /^Message-ID: (<[^>]+>)/im.exec(encrypted)![1]!;
+
+  const from = { name: 'Dana', email: DANA };
+  return {
+    encryptedMessageId,
+    conv: {
+      account: ALICE,
+      subject: 'Plans',
+      threadDecimal: randomGmailId(),
+      messages: [
+        {
+          raw: Buffer.from(plain),
+          decimal: randomGmailId(),
+          from,
+          to: ALICE,
+          body: 'Hello Alice, here is my key.',
+          chips: [],
+        },
+        {
+          raw: Buffer.from(encrypted),
+          decimal: randomGmailId(),
+          from,
+          to: ALICE,
+          body: '',
+          // How Gmail shows an RFC 3156 message: two chips, names by sender.
+          chips: ['noname', 'encrypted.asc'],
+        },
+      ],
+    },
+  };
+}
+
+/** Places an OAuth token where the background looks first (the test seam). */
+export async function seedGmailToken(browser: ExtensionBrowser, token: string) {
+  await browser.worker.evaluate(async (accessToken) => {
+    const { chrome } = globalThis as unknown as ChromeStorage;
+    await chrome.storage.session.set({
+      'gmail.oauth-token': { accessToken, expiresAt: Date.now() + 3_600_000 },
+    });
+  }, token);
+}
