@@ -235,9 +235,16 @@ export function composeBody(win: Element): HTMLElement | null {
   return findOne('composeBody', win) as HTMLElement | null;
 }
 
-/** Where our Encrypt control goes in a compose window, or null. */
-export function composeToolbar(win: Element): Element | null {
-  return findOne('composeToolbar', win);
+/**
+ * Where our Encrypt control goes in a compose window: inside the send cell,
+ * or right after Gmail's Send button when only the button is found (never
+ * inside it: a click there would reach Gmail's Send).
+ */
+export function placeComposeControl(win: Element, control: Element): void {
+  const spot = findOne('composeToolbar', win);
+  if (!spot) win.append(control);
+  else if (spot.matches(SELECTORS.composeToolbar[1].css)) spot.after(control);
+  else spot.append(control);
 }
 
 /** Gmail's API endpoint for sending a message (`users.messages.send`). */

@@ -16,11 +16,11 @@ import {
   bodyMount,
   composeBody,
   composeFields,
-  composeToolbar,
   composeWindows,
   listMessages,
   matchRecord,
   messageIds,
+  placeComposeControl,
   rawSourceUrl,
   repliedMessage,
   showsConversation,
@@ -213,7 +213,7 @@ function decorateCompose(win: Element): void {
         button.setAttribute('data-ecosmail-error', '1');
       });
     });
-    (composeToolbar(win) ?? win).append(button);
+    placeComposeControl(win, button);
   }
 
   // Replying to an encrypted message defaults to our encrypted composer.
