@@ -2,7 +2,11 @@
  * A correspondent outside Gmail for the Gmail tests, the mail she sends our
  * user, and what the tests read from the extension.
  */
-import { generateKeyPair, minimalPublicKey } from '../../src/openpgp/gateway';
+import {
+  encryptAndSign,
+  generateKeyPair,
+  minimalPublicKey,
+} from '../../src/openpgp/gateway';
 import { buildOutgoing, type OutgoingAccount } from '../../src/mail/outgoing';
 import { base64ToBytes } from '../../src/util/base64';
 import type { ExtensionBrowser } from './browser';
@@ -106,4 +110,32 @@ export async function seedGmailToken(browser: ExtensionBrowser, token: string) {
       'gmail.oauth-token': { accessToken, expiresAt: Date.now() + 3_600_000 },
     });
   }, token);
+}
+
+/**
+ * What a recipient's Gmail holds after send path A: a text/plain message
+ * whose body is the armored message and nothing else (Dana to Alice here).
+ */
+export async function inlinePgpMessage(
+  dana: OutgoingAccount,
+  aliceKey: Uint8Array,
+  secret: string,
+): Promise<{ raw: Buffer; armored: string }> {
+  const armored = await encryptAndSign({
+    data: new TextEncoder().encode(secret),
+    recipientCerts: [aliceKey],
+    signingKeyArmored: dana.privateKeyArmored,
+  });
+  const head = [
+    `From: Dana <${DANA}>`,
+    `To: ${ALICE}`,
+    'Subject: Inline',
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <inline-${Date.now()}@example.net>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=UTF-8',
+    'Content-Transfer-Encoding: 7bit',
+  ];
+  const raw = `${head.join('\r\n')}\r\n\r\n${armored.replace(/\r?\n/g, '\r\n')}`;
+  return { raw: Buffer.from(raw), armored };
 }

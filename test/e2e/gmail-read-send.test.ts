@@ -23,9 +23,11 @@ import {
   DANA,
   danaConversation,
   makeDana,
+  inlinePgpMessage,
   ownKeydata,
   seedGmailToken,
 } from './gmail-helpers';
+import { randomGmailId, serveGmail as serveAgain } from './gmail-fixture';
 
 const TOKEN = `test-token-${Math.random().toString(36).slice(2)}`;
 
@@ -168,6 +170,47 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
     expect(read.text).toContain(text);
     expect(read.signature.status).toBe('valid');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('should decrypt inline PGP from the raw source, as path A delivers it', async () => {
+    const inlineSecret = `Inline from Dana ${Math.random().toString(36).slice(2)}`;
+    const { raw, armored } = await inlinePgpMessage(
+      dana,
+      await ownKeydata(browser),
+      inlineSecret,
+    );
+    await browser.context.unrouteAll();
+    const inline = await serveAgain(
+      browser.context,
+      {
+        account: ALICE,
+        subject: 'Inline',
+        threadDecimal: randomGmailId(),
+        messages: [
+          {
+            raw,
+            decimal: randomGmailId(),
+            from: { name: 'Dana', email: DANA },
+            to: ALICE,
+            // Gmail renders the armor as the body text.
+            body: armored,
+            chips: [],
+          },
+        ],
+      },
+      'current',
+    );
+    const inlinePage = await browser.context.newPage();
+    await inlinePage.goto(inline.conversationUrl);
+    const reader = await frame(inlinePage, 'reader');
+    await reader.locator('[data-testid="decrypt"]').click();
+    await expect
+      .poll(() => reader.locator('[data-testid="plaintext"]').textContent())
+      .toBe(inlineSecret);
+    const status = reader.locator('[data-testid="signature-status"]');
+    expect(await status.getAttribute('data-status')).toBe('valid');
+    expect(await pageCanSee(inlinePage, inlineSecret)).toBe(false);
+    await inlinePage.close();
   });
 });
 
