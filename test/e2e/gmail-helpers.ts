@@ -139,3 +139,37 @@ export async function inlinePgpMessage(
   const raw = `${head.join('\r\n')}\r\n\r\n${armored.replace(/\r?\n/g, '\r\n')}`;
   return { raw: Buffer.from(raw), armored };
 }
+
+/**
+ * The shape Gmail is reported to deliver an API-sent PGP/MIME message in
+ * (field pitfall P02; FlowCrypt, lieer and Mailvelope reports): rebuilt as
+ * multipart/mixed with a new boundary, the armor in a text/plain part and
+ * the version part as a nameless, empty application/pgp-encrypted
+ * attachment. The other header fields are kept as sent.
+ */
+export function gmailRebuilt(raw: string): Buffer {
+  const split = raw.indexOf('\r\n\r\n');
+  const fields = raw
+    .slice(0, split)
+    .split(/\r\n(?![ \t])/)
+    .filter((field) => !/^content-(type|transfer-encoding):/i.test(field));
+  const armored = /-----BEGIN PGP MESSAGE-----[^]*?-----END PGP MESSAGE-----/.exec(
+    raw,
+  )![0];
+  const b = '000000000000a1b2c3d4e5f6rebuilt';
+  const body = [
+    `--${b}`,
+    'Content-Type: text/plain; charset="UTF-8"',
+    '',
+    armored,
+    `--${b}`,
+    'Content-Type: application/pgp-encrypted',
+    'Content-Disposition: attachment',
+    '',
+    '',
+    `--${b}--`,
+    '',
+  ].join('\r\n');
+  const head = [...fields, `Content-Type: multipart/mixed; boundary="${b}"`];
+  return Buffer.from(`${head.join('\r\n')}\r\n\r\n${body}`);
+}

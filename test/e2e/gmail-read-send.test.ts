@@ -23,6 +23,7 @@ import {
   DANA,
   danaConversation,
   makeDana,
+  gmailRebuilt,
   inlinePgpMessage,
   ownKeydata,
   seedGmailToken,
@@ -40,6 +41,7 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
   let page: Page;
   const secret = `Dana's secret ${Math.random().toString(36).slice(2)}`;
   const pageErrors: string[] = [];
+  const apiText = `API secret ${Math.random().toString(36).slice(2)}`;
 
   beforeAll(async () => {
     browser = await launchWithExtension();
@@ -131,7 +133,7 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
   });
 
   it('should reply to the encrypted message by default encrypted, through the Gmail API', async () => {
-    const text = `API secret ${Math.random().toString(36).slice(2)}`;
+    const text = apiText;
     await page.click('span.ams[role=link]');
 
     // A reply to an encrypted message opens our composer without asking.
@@ -211,6 +213,42 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
     expect(await status.getAttribute('data-status')).toBe('valid');
     expect(await pageCanSee(inlinePage, inlineSecret)).toBe(false);
     await inlinePage.close();
+  });
+
+  it('should still read our API-sent message in the shape Gmail delivers it (P02)', async () => {
+    // Gmail's real delivery cannot run here; this is the reported rebuild of
+    // the message test 3 posted, opened by our own user (encrypted to self).
+    const sent = Buffer.from(fake.apiSends[0]!.body.raw ?? '', 'base64url').toString();
+    const rebuilt = gmailRebuilt(sent);
+    expect(rebuilt.toString()).toMatch(/^Content-Type: multipart\/mixed/im);
+    await browser.context.unrouteAll();
+    const delivered = await serveAgain(
+      browser.context,
+      {
+        account: ALICE,
+        subject: 'Re: Plans',
+        threadDecimal: randomGmailId(),
+        messages: [
+          {
+            raw: rebuilt,
+            decimal: randomGmailId(),
+            from: { name: 'Alice', email: ALICE },
+            to: DANA,
+            body: '',
+            chips: ['noname'],
+          },
+        ],
+      },
+      'current',
+    );
+    const own = await browser.context.newPage();
+    await own.goto(delivered.conversationUrl);
+    const reader = await frame(own, 'reader');
+    await reader.locator('[data-testid="decrypt"]').click();
+    await expect
+      .poll(() => reader.locator('[data-testid="plaintext"]').textContent())
+      .toContain(apiText);
+    await own.close();
   });
 });
 
