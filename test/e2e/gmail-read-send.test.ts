@@ -144,6 +144,9 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
     await expect.poll(() => composer.locator('#to').inputValue()).toBe(DANA);
     const rec = composer.locator('[data-testid="recommendation"]');
     await expect.poll(() => rec.getAttribute('data-recommendation')).toBe('encrypt');
+    // Nothing of the decrypted message is quoted into Gmail's reply box.
+    expect(await pageCanSee(page, secret)).toBe(false);
+    expect(await composer.locator('#body').inputValue()).not.toContain(secret);
     await composer.locator('#body').fill(text);
     await composer.locator('[data-testid="gmail-api-optin"]').check();
     await composer.locator('[data-testid="gmail-api-send"]').click();
