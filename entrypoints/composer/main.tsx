@@ -38,6 +38,7 @@ function Composer() {
     'editing' | 'sending' | 'sent' | 'gmail-inserted' | 'gmail-sent'
   >('editing');
   const [gmailApi, setGmailApi] = useState(false);
+  const [attachKey, setAttachKey] = useState(true);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
@@ -94,7 +95,7 @@ function Composer() {
     setError(null);
     try {
       const fields = { ticket, to: addresses(to), cc: addresses(cc), text };
-      if (via === 'inline') await request('gmail.armor', fields);
+      if (via === 'inline') await request('gmail.armor', { ...fields, attachKey });
       else await request('gmail.send', { ...fields, subject });
       setState(via === 'inline' ? 'gmail-inserted' : 'gmail-sent');
     } catch (err) {
@@ -159,6 +160,19 @@ function Composer() {
           <div>
             {!canEncrypt && advice && <p class="muted">{t('composerGmailNeedsKeys')}</p>}
             <p class="muted">{t('composerGmailInlineHint')}</p>
+            {!gmailApi && (
+              <p>
+                <label style="display:inline">
+                  <input
+                    type="checkbox"
+                    data-testid="gmail-attach-key"
+                    checked={attachKey}
+                    onChange={(e) => setAttachKey(e.currentTarget.checked)}
+                  />{' '}
+                  {t('composerGmailAttachKey')}
+                </label>
+              </p>
+            )}
             <p>
               <label style="display:inline">
                 <input

@@ -87,10 +87,18 @@ export const gmailArmor: Handler<'gmail.armor'> = async (payload, caller, servic
     new Date(services.now()),
   );
 
+  // Inline mail cannot carry our Autocrypt header; the public key as an
+  // attachment lets the recipient answer encrypted all the same.
+  const publicKey = payload.attachKey
+    ? {
+        fileName: `OpenPGP_0x${account.fingerprint.slice(-16).toUpperCase()}.asc`,
+        armored: account.publicKeyArmored,
+      }
+    : null;
   const message: GmailInsert = {
     channel: CHANNEL,
     name: 'gmail.insert',
-    payload: { composeId: t.composeId, armored },
+    payload: { composeId: t.composeId, armored, publicKey },
   };
   const answer = (await services.toContent(t.tabId, message)) as { ok?: boolean } | null;
   if (answer?.ok !== true)

@@ -149,7 +149,14 @@ export interface Requests {
   };
   /** Send path A: armored text into Gmail's compose body, for Gmail to send. */
   'gmail.armor': {
-    request: { ticket: string; to: string[]; cc: string[]; text: string };
+    request: {
+      ticket: string;
+      to: string[];
+      cc: string[];
+      text: string;
+      /** Offer our public key as an attachment (the message has no Autocrypt header). */
+      attachKey: boolean;
+    };
     response: { inserted: true };
     senders: 'composer';
   };
@@ -213,5 +220,10 @@ export interface PageSubmit {
 export interface GmailInsert {
   channel: typeof CHANNEL;
   name: 'gmail.insert';
-  payload: { composeId: string; armored: string };
+  payload: {
+    composeId: string;
+    armored: string;
+    /** Our public key, to attach to the Gmail draft; never a secret key. */
+    publicKey: { fileName: string; armored: string } | null;
+  };
 }

@@ -219,6 +219,22 @@ ${messages}
   // (cloning is not a Trusted Types sink), to exercise the observer.
   const clone = (id) => document.getElementById(id).content.cloneNode(true);
   setTimeout(() => document.getElementById('app').append(clone('conversation')), 100);
+  // Gmail attaches files dropped on the compose body; the fixture lists them.
+  document.addEventListener('drop', (event) => {
+    const form = event.target.closest && event.target.closest('form');
+    if (!form || !event.dataTransfer) return;
+    event.preventDefault();
+    for (const file of event.dataTransfer.files) {
+      file.text().then((text) => {
+        const chip = document.createElement('div');
+        chip.className = 'dL';
+        chip.setAttribute('data-fixture-attachment', file.name);
+        chip.title = text;
+        chip.textContent = file.name;
+        form.append(chip);
+      });
+    }
+  });
   document.addEventListener('click', (event) => {
     const target = event.target;
     if (target.closest('[data-fixture-reply]'))

@@ -120,6 +120,16 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
     expect(await pageCanSee(page, text)).toBe(false);
     expect(await page.locator('iframe[data-ecosmail-frame="composer"]').count()).toBe(0);
 
+    // Our public key was offered to Gmail as a dropped file (an attachment).
+    const attached = dialog.locator('[data-fixture-attachment]');
+    await attached.waitFor();
+    expect(await attached.getAttribute('data-fixture-attachment')).toMatch(
+      /^OpenPGP_0x[0-9A-F]{16}\.asc$/,
+    );
+    expect(await attached.getAttribute('title')).toMatch(
+      /^-----BEGIN PGP PUBLIC KEY BLOCK-----/,
+    );
+
     // Gmail's own Send carries the armor; Dana decrypts it to our text.
     await dialog.locator('[data-fixture-send]').click();
     await expect.poll(() => fake.gmailSends.length).toBe(1);

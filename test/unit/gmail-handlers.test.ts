@@ -98,12 +98,25 @@ describe('Gmail compose paths in the background', () => {
   it('should hand the content script only armor on path A', async () => {
     const { ticket } = await compose(null);
     const text = 'a secret for Dana only';
-    await handlers['gmail.armor']({ ticket, to: [DANA], cc: [], text }, FRAME, services);
+    await handlers['gmail.armor'](
+      { ticket, to: [DANA], cc: [], text, attachKey: true },
+      FRAME,
+      services,
+    );
 
     expect(toContent).toHaveLength(1);
     const { tabId, message } = toContent[0]!;
     expect(tabId).toBe(3);
-    const { payload } = message as { payload: { composeId: string; armored: string } };
+    const { payload } = message as {
+      payload: {
+        composeId: string;
+        armored: string;
+        publicKey: { fileName: string; armored: string };
+      };
+    };
+    expect(payload.publicKey.fileName).toMatch(/^OpenPGP_0x[0-9A-F]{16}\.asc$/);
+    expect(payload.publicKey.armored).toMatch(/^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+    expect(payload.publicKey.armored).not.toMatch(/PRIVATE/);
     expect(payload.composeId).toBe('c1');
     expect(payload.armored).toMatch(
       /^-----BEGIN PGP MESSAGE-----[^]*-----END PGP MESSAGE-----\s*$/,
@@ -113,7 +126,13 @@ describe('Gmail compose paths in the background', () => {
 
   it('should refuse path A to a recipient without a key, before any encryption', async () => {
     const { ticket } = await compose(null);
-    const payload = { ticket, to: ['eve@example.com'], cc: [], text: 'x' };
+    const payload = {
+      ticket,
+      to: ['eve@example.com'],
+      cc: [],
+      text: 'x',
+      attachKey: false,
+    };
     await expect(handlers['gmail.armor'](payload, FRAME, services)).rejects.toMatchObject(
       {
         code: 'cannot-encrypt',
@@ -144,7 +163,7 @@ describe('Gmail compose paths in the background', () => {
       TAB,
       services,
     );
-    const payload = { ticket, to: [DANA], cc: [], text: 'x' };
+    const payload = { ticket, to: [DANA], cc: [], text: 'x', attachKey: false };
     await expect(handlers['gmail.armor'](payload, FRAME, services)).rejects.toMatchObject(
       {
         code: 'bad-request',

@@ -288,6 +288,27 @@ export function scanGmail(): void {
   document.documentElement.setAttribute(ATTR.match, matchRecord());
 }
 
+/**
+ * Offers a file to Gmail's editor the way a user's drag and drop does: Gmail
+ * turns a file dropped on the compose body into an attachment.
+ *
+ * TODO(2026-12-04): Gmail's handling of a synthetic drop is unverified
+ * against live Gmail (only the fixture's drop handler checks it); if Gmail
+ * ignores untrusted drop events, the key is not attached and nothing else
+ * changes.
+ */
+function attachFile(body: HTMLElement, file: { fileName: string; armored: string }) {
+  const transfer = new DataTransfer();
+  transfer.items.add(
+    new File([file.armored], file.fileName, { type: 'application/pgp-keys' }),
+  );
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    body.dispatchEvent(
+      new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
+  }
+}
+
 /** Puts armored text into a compose window's body (send path A). */
 export function insertArmor(payload: GmailInsert['payload']): { ok: boolean } {
   const win = composeById.get(payload.composeId);
@@ -308,5 +329,6 @@ export function insertArmor(payload: GmailInsert['payload']): { ok: boolean } {
 
   win.querySelector(`iframe[${ATTR.frame}="composer"]`)?.remove();
   unhide(body);
+  if (payload.publicKey) attachFile(body, payload.publicKey);
   return { ok: true };
 }
