@@ -135,4 +135,24 @@ describe('Gmail: fallback selectors and the degraded mode', () => {
     expect(await page.locator('iframe[data-ecosmail-frame]').count()).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('should wait for the final id of a message Gmail has not synced yet', async () => {
+    await browser.context.unrouteAll();
+    const pending = { ...conv, messages: [{ ...conv.messages[1]!, pending: true }] };
+    const fake = await serveGmail(browser.context, pending, 'current');
+    const page = await browser.context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(fake.conversationUrl);
+
+    // While the message has only its msg-a id nothing is fetched; once the
+    // ids arrive the next sweep opens it in our reader.
+    const reader = await frame(page, 'reader');
+    expect(fake.rawRequests).toEqual([pending.messages[0]!.decimal.toString(16)]);
+    await reader.locator('[data-testid="decrypt"]').click();
+    await expect
+      .poll(() => reader.locator('[data-testid="plaintext"]').textContent())
+      .toContain(secret);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -31,6 +31,11 @@ export interface FixtureMessage {
   body: string;
   /** Attachment chip names Gmail shows. */
   chips: string[];
+  /**
+   * Shown first with a `msg-a:` id and no API id, as mail just sent from the
+   * tab is, until Gmail syncs it (the page sets the ids a moment later).
+   */
+  pending?: boolean;
 }
 
 /** A conversation view. */
@@ -96,7 +101,11 @@ function messageHtml(m: FixtureMessage, variant: Variant): string {
 
   if (variant === 'current') {
     return `<div role="listitem" class="h7">
-  <div class="adn ads" data-message-id="#msg-f:${m.decimal}" data-legacy-message-id="${hex(m.decimal)}">
+  ${
+    m.pending
+      ? `<div class="adn ads" data-message-id="#msg-a:r-${m.decimal % 100000n}" data-fixture-sync="${m.decimal}">`
+      : `<div class="adn ads" data-message-id="#msg-f:${m.decimal}" data-legacy-message-id="${hex(m.decimal)}">`
+  }
     <div class="gs">
       <div class="gE iv gt"><table class="cf gJ"><tbody><tr>
         <td class="gF gK"><h3 class="iw">${sender}</h3></td>
@@ -219,6 +228,14 @@ ${messages}
   // (cloning is not a Trusted Types sink), to exercise the observer.
   const clone = (id) => document.getElementById(id).content.cloneNode(true);
   setTimeout(() => document.getElementById('app').append(clone('conversation')), 100);
+  // Gmail syncs mail sent from this tab: its final ids arrive later.
+  setTimeout(() => {
+    for (const el of document.querySelectorAll('[data-fixture-sync]')) {
+      const dec = BigInt(el.getAttribute('data-fixture-sync'));
+      el.setAttribute('data-message-id', '#msg-f:' + dec);
+      el.setAttribute('data-legacy-message-id', dec.toString(16));
+    }
+  }, 1500);
   // Gmail attaches files dropped on the compose body; the fixture lists them.
   document.addEventListener('drop', (event) => {
     const form = event.target.closest && event.target.closest('form');

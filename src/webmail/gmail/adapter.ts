@@ -133,11 +133,6 @@ export function bodyMount(message: Element): Element | null {
   return findOne('bodyMount', message);
 }
 
-/** Gmail's rendered body of a message, or null. */
-export function messageBody(message: Element): Element | null {
-  return findOne('body', message);
-}
-
 /**
  * The account path prefix of the page, `/mail/u/<N>` (or the delegated
  * `/mail/b/<x>/u/<N>`), or null off the mail app.

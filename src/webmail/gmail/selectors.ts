@@ -25,16 +25,14 @@ export const SELECTORS = {
     { css: 'div.adn.ads', note: 'expanded message container class' },
     { css: 'div.adn', note: 'message container class' },
   ],
-  /** Inside a message: where our reader frame goes (Gmail's body area). */
+  /**
+   * Inside a message: where our reader frame goes (Gmail's body area). Its
+   * children (the rendered body `div.a3s`, quoted parts) are hidden, not
+   * removed, while our frame shows.
+   */
   bodyMount: [
     { css: 'div.ii.gt', note: 'body wrapper' },
     { css: '.adP', note: 'older body wrapper' },
-  ],
-  /** Inside a message: Gmail's rendered body, hidden while our frame shows. */
-  body: [
-    { css: 'div.a3s.aiL', note: 'body, 2021 onwards' },
-    { css: 'div.a3s.aXjCH', note: 'body, until 2021' },
-    { css: 'div.a3s', note: 'body, any generation' },
   ],
   /** The conversation's subject heading, which carries the thread id. */
   subject: [
