@@ -1,6 +1,6 @@
 import browser, { type Runtime } from 'webextension-polyfill';
-import { insertArmor, scanGmail } from '../src/webmail/gmail/page';
-import { CHANNEL, type GmailInsert } from '../src/messaging/protocol';
+import { dismissComposer, insertArmor, scanGmail } from '../src/webmail/gmail/page';
+import { CHANNEL, type GmailDismiss, type GmailInsert } from '../src/messaging/protocol';
 
 /** Gmail re-renders in bursts; one scan after the burst settles. */
 const SCAN_DELAY_MS = 250;
@@ -35,10 +35,12 @@ export default defineContentScript({
       (message: unknown, sender: Runtime.MessageSender) => {
         // Only our background hands armor over.
         if (sender.id !== browser.runtime.id || sender.tab) return;
-        const msg = message as Partial<GmailInsert>;
-        if (msg?.channel !== CHANNEL || msg.name !== 'gmail.insert' || !msg.payload)
-          return;
-        return Promise.resolve(insertArmor(msg.payload));
+        const msg = message as Partial<GmailInsert | GmailDismiss>;
+        if (msg?.channel !== CHANNEL || !msg.payload) return;
+        if (msg.name === 'gmail.insert')
+          return Promise.resolve(insertArmor(msg.payload as GmailInsert['payload']));
+        if (msg.name === 'gmail.dismiss')
+          return Promise.resolve(dismissComposer(msg.payload));
       },
     );
   },

@@ -184,6 +184,7 @@ function Composer() {
                 {t('composerGmailApiOptIn')}
               </label>
             </p>
+            {gmailApi && <p class="muted">{t('composerGmailApiNote')}</p>}
             <p>
               {gmailApi ? (
                 <button
@@ -203,7 +204,15 @@ function Composer() {
                 >
                   {state === 'sending' ? t('composerSending') : t('composerGmailInline')}
                 </button>
-              )}
+              )}{' '}
+              <button
+                type="button"
+                data-testid="gmail-dismiss"
+                disabled={state === 'sending'}
+                onClick={() => request('gmail.dismiss', { ticket }).catch(setError)}
+              >
+                {t('composerGmailDismiss')}
+              </button>
             </p>
           </div>
         )}

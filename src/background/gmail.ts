@@ -13,7 +13,7 @@ import { buildOutgoing } from '../mail/outgoing';
 import { encryptInline } from '../mail/inline';
 import { base64ToBytes, bytesToBase64 } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
-import { CHANNEL, type GmailInsert } from '../messaging/protocol';
+import { CHANNEL, type GmailDismiss, type GmailInsert } from '../messaging/protocol';
 import { API_SEND_URL } from '../webmail/gmail/adapter';
 import { requireAccount, type Handler, type Services } from './context';
 import { keysFor, recipientsOf } from './composing';
@@ -104,6 +104,22 @@ export const gmailArmor: Handler<'gmail.armor'> = async (payload, caller, servic
   if (answer?.ok !== true)
     throw new ProtocolError('submit-failed', 'the Gmail compose window is gone');
   return { inserted: true };
+};
+
+/** Gives the compose window back to Gmail's own editor; no key is used. */
+export const gmailDismiss: Handler<'gmail.dismiss'> = async (
+  payload,
+  caller,
+  services,
+) => {
+  const t = await gmailTicket(services, payload.ticket, caller.tabId);
+  const message: GmailDismiss = {
+    channel: CHANNEL,
+    name: 'gmail.dismiss',
+    payload: { composeId: t.composeId },
+  };
+  const answer = (await services.toContent(t.tabId, message)) as { ok?: boolean } | null;
+  return { dismissed: answer?.ok === true };
 };
 
 /** RFC 4648 §5 base64url without padding, as the Gmail API takes `raw`. */

@@ -9,7 +9,7 @@ import {
   composerSend,
 } from './composing';
 import { peersList } from './peers';
-import { gmailArmor, gmailCompose, gmailSend } from './gmail';
+import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
 
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
@@ -24,5 +24,6 @@ export const handlers: HandlerTable = {
   'peers.list': peersList,
   'gmail.compose': gmailCompose,
   'gmail.armor': gmailArmor,
+  'gmail.dismiss': gmailDismiss,
   'gmail.send': gmailSend,
 };

@@ -160,6 +160,12 @@ export interface Requests {
     response: { inserted: true };
     senders: 'composer';
   };
+  /** The user closes our composer to write in Gmail's own editor instead. */
+  'gmail.dismiss': {
+    request: { ticket: string };
+    response: { dismissed: boolean };
+    senders: 'composer';
+  };
   /** Send path B (opt-in): PGP/MIME with our Autocrypt header via the Gmail API. */
   'gmail.send': {
     request: {
@@ -192,6 +198,7 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'peers.list': ['options'],
     'gmail.compose': ['content'],
     'gmail.armor': ['composer'],
+    'gmail.dismiss': ['composer'],
     'gmail.send': ['composer'],
   };
 
@@ -214,6 +221,13 @@ export interface PageSubmit {
   channel: typeof CHANNEL;
   name: 'page.submit';
   payload: { composeId: string; recipients: string[]; mime: string };
+}
+
+/** Background → Gmail content script: close our composer in that compose window. */
+export interface GmailDismiss {
+  channel: typeof CHANNEL;
+  name: 'gmail.dismiss';
+  payload: { composeId: string };
 }
 
 /** Background → Gmail content script: put this armored text into a compose body. */

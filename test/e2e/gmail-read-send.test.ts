@@ -101,6 +101,13 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
     const dialog = page.locator('[role=dialog]');
     await dialog.locator('[data-ecosmail-encrypt]').click();
 
+    // The user may hand the window back to Gmail's editor, and come back.
+    const first = await frame(page, 'composer');
+    await first.locator('[data-testid="gmail-dismiss"]').click();
+    await expect.poll(() => page.locator('iframe[data-ecosmail-frame]').count()).toBe(1);
+    expect(await dialog.locator('[g_editable=true]').isVisible()).toBe(true);
+    await dialog.locator('[data-ecosmail-encrypt]').click();
+
     const composer = await frame(page, 'composer');
     // Recipients come from Gmail's To chips and stay editable in our frame.
     await expect.poll(() => composer.locator('#to').inputValue()).toBe(DANA);

@@ -8,7 +8,7 @@
  */
 import browser from 'webextension-polyfill';
 import { request } from '../../messaging/client';
-import type { GmailInsert } from '../../messaging/protocol';
+import type { GmailDismiss, GmailInsert } from '../../messaging/protocol';
 import { bytesToBase64 } from '../../util/base64';
 import { t } from '../../ui/i18n';
 import {
@@ -58,6 +58,8 @@ const reported = new WeakMap<Element, string>();
 const tickets = new WeakMap<Element, string>();
 const composeById = new Map<string, Element>();
 const composeOpened = new WeakSet<Element>();
+/** Compose windows whose user closed our composer: no automatic reopening. */
+const dismissed = new WeakSet<Element>();
 let emptySweeps = 0;
 /** API ids of encrypted messages we could not mount a frame for. */
 const unmounted = new Set<string>();
@@ -217,7 +219,7 @@ function decorateCompose(win: Element): void {
   }
 
   // Replying to an encrypted message defaults to our encrypted composer.
-  if (repliedInfo(win)?.encrypted && !composeOpened.has(win)) {
+  if (repliedInfo(win)?.encrypted && !composeOpened.has(win) && !dismissed.has(win)) {
     openComposer(win).catch((err: unknown) =>
       console.warn('[ecosmail-autocrypt]', err instanceof Error ? err.message : err),
     );
@@ -330,5 +332,22 @@ export function insertArmor(payload: GmailInsert['payload']): { ok: boolean } {
   win.querySelector(`iframe[${ATTR.frame}="composer"]`)?.remove();
   unhide(body);
   if (payload.publicKey) attachFile(body, payload.publicKey);
+  return { ok: true };
+}
+
+/**
+ * Closes our composer in a compose window and shows Gmail's editor again.
+ * The draft in our frame is dropped with it; nothing reaches Gmail's body.
+ */
+export function dismissComposer(payload: GmailDismiss['payload']): { ok: boolean } {
+  const win = composeById.get(payload.composeId);
+  if (!win?.isConnected) return { ok: false };
+  win.querySelector(`iframe[${ATTR.frame}="composer"]`)?.remove();
+  const body = composeBody(win);
+  if (body) unhide(body);
+  // The Encrypt control opens our composer again on request; a reply to an
+  // encrypted message is not reopened behind the user's back.
+  dismissed.add(win);
+  composeOpened.delete(win);
   return { ok: true };
 }
