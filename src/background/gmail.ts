@@ -26,6 +26,11 @@ const MAX_TEXT = 5_000_000;
 /** How the Gmail API's ids look (hex); anything else is not passed on. */
 const GMAIL_ID = /^[0-9a-f]{1,32}$/i;
 
+/**
+ * Registers a Gmail compose window for our composer frame: what Gmail's fields
+ * held, the reply's threading headers (read by the content script from the
+ * replied message's raw source) and the conversation's API thread id.
+ */
 export const gmailCompose: Handler<'gmail.compose'> = async (
   payload,
   caller,

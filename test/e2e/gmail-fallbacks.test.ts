@@ -46,7 +46,7 @@ describe('Gmail: fallback selectors and the degraded mode', () => {
     return errors;
   }
 
-  it('should read and compose through the fallback selectors of older markup', async () => {
+  it('should read and compose through the fallbacks of older markup', async () => {
     const fake = await serveGmail(browser.context, conv, 'older');
     const page = await browser.context.newPage();
     const errors = watchErrors(page);
@@ -100,7 +100,7 @@ describe('Gmail: fallback selectors and the degraded mode', () => {
     await browser.context.unrouteAll();
   });
 
-  it('should show the degraded notice when nothing matches, and open our viewer', async () => {
+  it('should show the calm notice when nothing matches, with our viewer', async () => {
     const fake = await serveGmail(browser.context, conv, 'unknown');
     const page = await browser.context.newPage();
     const errors = watchErrors(page);

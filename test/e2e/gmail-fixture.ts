@@ -88,7 +88,8 @@ function messageHtml(m: FixtureMessage, variant: Variant): string {
     .map((name) =>
       variant === 'unknown'
         ? `<span class="q9x">${esc(name)}</span>`
-        : `<span class="aZo"><a href="#att"><span class="aV3">${esc(name)}</span></a></span>`,
+        : `<span class="aZo"><a href="#att">` +
+          `<span class="aV3">${esc(name)}</span></a></span>`,
     )
     .join('');
   const lines = m.body
@@ -103,16 +104,22 @@ function messageHtml(m: FixtureMessage, variant: Variant): string {
     return `<div role="listitem" class="h7">
   ${
     m.pending
-      ? `<div class="adn ads" data-message-id="#msg-a:r-${m.decimal % 100000n}" data-fixture-sync="${m.decimal}">`
-      : `<div class="adn ads" data-message-id="#msg-f:${m.decimal}" data-legacy-message-id="${hex(m.decimal)}">`
+      ? `<div class="adn ads" data-message-id="#msg-a:r-${m.decimal % 100000n}"
+          data-fixture-sync="${m.decimal}">`
+      : `<div class="adn ads" data-message-id="#msg-f:${m.decimal}"
+          data-legacy-message-id="${hex(m.decimal)}">`
   }
     <div class="gs">
       <div class="gE iv gt"><table class="cf gJ"><tbody><tr>
         <td class="gF gK"><h3 class="iw">${sender}</h3></td>
-        <td class="gH"><span class="g3" title="Thu, Dec 3, 2026, 10:00 AM">Dec 3</span></td>
+        <td class="gH">
+          <span class="g3" title="Thu, Dec 3, 2026, 10:00 AM">Dec 3</span>
+        </td>
       </tr></tbody></table></div>
       <div class="hb"><span class="g2" email="${esc(m.to)}" name="me">me</span></div>
-      <div class="ii gt" jslog="20277; u014N:xr6bB"><div class="a3s aiL">${lines}</div></div>
+      <div class="ii gt" jslog="20277; u014N:xr6bB">
+        <div class="a3s aiL">${lines}</div>
+      </div>
       <div class="hq gt"><div class="aQH">${chips}</div></div>
     </div>
   </div>
@@ -150,10 +157,15 @@ function composeHtml(
       .map((a) => `<div class="afV" data-hovercard-id="${esc(a)}">${esc(a)}</div>`)
       .join('');
     return `<form method="POST" enctype="multipart/form-data">${hidden}
-  <table><tbody><tr class="bzf"><td><div name="to" class="aH9">${chips}</div></td></tr></tbody></table>
+  <table><tbody><tr class="bzf">
+    <td><div name="to" class="aH9">${chips}</div></td>
+  </tr></tbody></table>
   <input name="subjectbox" class="aoT" value="${esc(opts.subject)}">
-  <div class="Ap"><div class="Am Al editable" g_editable="true" role="textbox" contenteditable="true" aria-label="Message Body"></div></div>
-  <table class="IZ"><tbody><tr><td class="Up"><div role="button" class="T-I J-J5-Ji aoO T-I-atl" data-fixture-send="1">Send</div></td></tr></tbody></table>
+  <div class="Ap"><div class="Am Al editable" g_editable="true" role="textbox"
+    contenteditable="true" aria-label="Message Body"></div></div>
+  <table class="IZ"><tbody><tr><td class="Up">
+    <div role="button" class="T-I J-J5-Ji aoO T-I-atl" data-fixture-send="1">Send</div>
+  </td></tr></tbody></table>
 </form>`;
   }
   // Older compose: textarea recipients, bare classes, no ARIA.
@@ -174,9 +186,13 @@ export function gmailPage(conv: FixtureConversation, variant: Variant): string {
 
   const subject =
     variant === 'current'
-      ? `<div class="ha"><h2 class="hP" data-thread-perm-id="thread-f:${conv.threadDecimal}" data-legacy-thread-id="${threadHex}">${esc(conv.subject)}</h2></div>`
+      ? `<div class="ha"><h2 class="hP"
+          data-thread-perm-id="thread-f:${conv.threadDecimal}"
+          data-legacy-thread-id="${threadHex}">${esc(conv.subject)}</h2></div>`
       : variant === 'older'
-        ? `<div class="ha"><h2 class="hP" data-thread-perm-id="thread-f:${conv.threadDecimal}">${esc(conv.subject)}</h2></div>`
+        ? `<div class="ha"><h2 class="hP"
+            data-thread-perm-id="thread-f:${conv.threadDecimal}"
+          >${esc(conv.subject)}</h2></div>`
         : `<div class="k1"><h2>${esc(conv.subject)}</h2></div>`;
   const root =
     variant === 'current'
@@ -194,7 +210,8 @@ export function gmailPage(conv: FixtureConversation, variant: Variant): string {
   });
   const replyBox =
     variant === 'current'
-      ? `<div class="gA gt"><div class="nr tMHS5d"><div class="M9" role="region">${reply}</div></div></div>`
+      ? `<div class="gA gt"><div class="nr tMHS5d">
+          <div class="M9" role="region">${reply}</div></div></div>`
       : `<div class="gA gt"><div class="nr tMHS5d">${reply}</div></div>`;
 
   const compose = composeHtml(variant, {
@@ -206,20 +223,26 @@ export function gmailPage(conv: FixtureConversation, variant: Variant): string {
   });
   const dialog =
     variant === 'current'
-      ? `<div class="nH Hd" role="dialog" style="${DOCKED}"><div class="aaZ"><div class="M9">${compose}</div></div></div>`
-      : `<div class="nH Hd" style="${DOCKED}"><div class="aaZ"><div class="M9">${compose}</div></div></div>`;
+      ? `<div class="nH Hd" role="dialog" style="${DOCKED}">
+          <div class="aaZ"><div class="M9">${compose}</div></div></div>`
+      : `<div class="nH Hd" style="${DOCKED}">
+          <div class="aaZ"><div class="M9">${compose}</div></div></div>`;
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>${esc(conv.subject)} - ${esc(conv.account)} - Gmail</title></head>
 <body>
-<div class="nH"><div class="aic"><div class="z0"><div class="T-I T-I-KE L3" gh="cm" role="button" data-fixture-compose="1">Compose</div></div></div>
+<div class="nH"><div class="aic"><div class="z0">
+  <div class="T-I T-I-KE L3" gh="cm" role="button" data-fixture-compose="1">Compose</div>
+</div></div>
 <div role="main" id="app"></div></div>
 <template id="conversation">${root}
 ${subject}
 ${messages}
 </div>
-<div class="amn"><span class="ams bkH" role="link" data-fixture-reply="1">Reply</span></div>
+<div class="amn">
+  <span class="ams bkH" role="link" data-fixture-reply="1">Reply</span>
+</div>
 <div class="amr"></div></template>
 <template id="reply">${replyBox}</template>
 <template id="compose">${dialog}</template>

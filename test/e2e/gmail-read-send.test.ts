@@ -62,7 +62,7 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
     await browser?.close();
   });
 
-  it('should learn the peer and show the PGP/MIME message decrypted only in our frame', async () => {
+  it('should learn the peer and decrypt the PGP/MIME one only in our frame', async () => {
     await page.goto(fake.conversationUrl);
 
     const reader = await frame(page, 'reader');
@@ -149,7 +149,7 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
     expect(signature.status).toBe('valid');
   });
 
-  it('should reply to the encrypted message by default encrypted, through the Gmail API', async () => {
+  it('should reply to encrypted mail encrypted by default, via the API', async () => {
     const text = apiText;
     await page.click('span.ams[role=link]');
 
@@ -235,7 +235,7 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
     await inlinePage.close();
   });
 
-  it('should still read our API-sent message in the shape Gmail delivers it (P02)', async () => {
+  it('should read our API-sent mail in the shape Gmail delivers (P02)', async () => {
     // Gmail's real delivery cannot run here; this is the reported rebuild of
     // the message test 3 posted, opened by our own user (encrypted to self).
     const sent = Buffer.from(fake.apiSends[0]!.body.raw ?? '', 'base64url').toString();

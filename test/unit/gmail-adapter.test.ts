@@ -110,7 +110,7 @@ describe('Gmail markup, per generation', () => {
     document.documentElement.innerHTML = '';
   });
 
-  it('should find messages and the thread by the semantic selectors in current markup', () => {
+  it('should find messages and thread by semantic selectors (current)', () => {
     load('current', ['conversation', 'reply', 'compose']);
     const messages = listMessages(document);
     expect(messages.map((m) => messageIds(m)?.hex)).toEqual(

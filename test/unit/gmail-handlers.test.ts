@@ -124,7 +124,7 @@ describe('Gmail compose paths in the background', () => {
     expect(JSON.stringify(message)).not.toContain(text);
   });
 
-  it('should refuse path A to a recipient without a key, before any encryption', async () => {
+  it('should refuse path A to a recipient without a key', async () => {
     const { ticket } = await compose(null);
     const payload = {
       ticket,
@@ -150,7 +150,7 @@ describe('Gmail compose paths in the background', () => {
     expect(tokenAsked).toBe(1);
   });
 
-  it('should refuse the Gmail paths for a composer ticket of another webmail', async () => {
+  it('should refuse the Gmail paths for a ticket of another webmail', async () => {
     const { ticket } = await handlers['composer.register'](
       {
         composeId: 'p1',
