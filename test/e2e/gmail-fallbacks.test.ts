@@ -136,6 +136,33 @@ describe('Gmail: fallback selectors and the degraded mode', () => {
     expect(errors).toEqual([]);
   });
 
+  it('should offer the original and our viewer when a body area is not found', async () => {
+    await browser.context.unrouteAll();
+    const fake = await serveGmail(browser.context, conv, 'no-mount');
+    const page = await browser.context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(fake.conversationUrl);
+
+    // The messages were found and reported; only the mount point is missing.
+    const badge = page.locator('[data-ecosmail-gmail-degraded][role=status]');
+    await badge.waitFor({ timeout: 20_000 });
+    const encryptedHex = conv.messages[1]!.decimal.toString(16);
+    const download = new URL(
+      (await badge.locator('[data-ecosmail-download]').getAttribute('href')) ?? '',
+    );
+    expect(download.origin).toBe('https://mail.google.com');
+    expect(download.searchParams.get('th')).toBe(encryptedHex);
+    expect(await badge.locator('[data-ecosmail-open-viewer]').count()).toBe(1);
+    expect(await page.locator('iframe[data-ecosmail-frame]').count()).toBe(0);
+    const record = (await page.getAttribute('html', 'data-ecosmail-gmail-match')) ?? '';
+    expect(record.split(' ')).toContain('message:0');
+    expect(record.split(' ')).toContain('bodyMount:-');
+    // Gmail's own rendering stays as it was.
+    expect(await page.locator('div.a3s').first().isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('should wait for the final id of a message Gmail has not synced yet', async () => {
     await browser.context.unrouteAll();
     const pending = { ...conv, messages: [{ ...conv.messages[1]!, pending: true }] };

@@ -11,13 +11,14 @@
  * records it (class names, data-* ids, ARIA roles, hidden compose inputs).
  * Three generations: `current` (2024+ attributes and classes), `older`
  * (renamed classes and missing id attributes: only fallbacks match) and
- * `unknown` (nothing the adapter knows). Pages send Gmail's Trusted Types
+ * `unknown` (nothing the adapter knows); plus `no-mount`, current markup
+ * whose body wrapper has a class no variant knows. Pages send Gmail's Trusted Types
  * CSP, so a string HTML sink in our content script fails the test.
  */
 import type { BrowserContext, Request, Route } from 'playwright';
 
 /** Which generation of Gmail's markup a page imitates. */
-export type Variant = 'current' | 'older' | 'unknown';
+export type Variant = 'current' | 'older' | 'unknown' | 'no-mount';
 
 /** One message of a conversation. */
 export interface FixtureMessage {
@@ -83,7 +84,9 @@ const DOCKED =
   'background:#fff;box-shadow:0 0 8px rgba(0,0,0,.3);z-index:5';
 
 /** Markup of one expanded message, per generation. */
-function messageHtml(m: FixtureMessage, variant: Variant): string {
+function messageHtml(m: FixtureMessage, generation: Variant): string {
+  const variant = generation === 'no-mount' ? 'current' : generation;
+  const mount = generation === 'no-mount' ? 'q7v zz' : 'ii gt';
   const chips = m.chips
     .map((name) =>
       variant === 'unknown'
@@ -117,7 +120,7 @@ function messageHtml(m: FixtureMessage, variant: Variant): string {
         </td>
       </tr></tbody></table></div>
       <div class="hb"><span class="g2" email="${esc(m.to)}" name="me">me</span></div>
-      <div class="ii gt" jslog="20277; u014N:xr6bB">
+      <div class="${mount}" jslog="20277; u014N:xr6bB">
         <div class="a3s aiL">${lines}</div>
       </div>
       <div class="hq gt"><div class="aQH">${chips}</div></div>
@@ -178,9 +181,10 @@ function composeHtml(
 }
 
 /** The whole page: shell, templates the page script clones in, page script. */
-export function gmailPage(conv: FixtureConversation, variant: Variant): string {
+export function gmailPage(conv: FixtureConversation, generation: Variant): string {
+  const variant = generation === 'no-mount' ? 'current' : generation;
   const threadHex = hex(conv.threadDecimal);
-  const messages = conv.messages.map((m) => messageHtml(m, variant)).join('\n');
+  const messages = conv.messages.map((m) => messageHtml(m, generation)).join('\n');
   const last = conv.messages[conv.messages.length - 1]!;
   const reSubject = `Re: ${conv.subject}`;
 
