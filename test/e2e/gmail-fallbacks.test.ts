@@ -136,7 +136,7 @@ describe('Gmail: fallback selectors and the degraded mode', () => {
     expect(errors).toEqual([]);
   });
 
-  it('should offer the original and our viewer when a body area is not found', async () => {
+  it('should offer the original and our viewer when no body area is found', async () => {
     await browser.context.unrouteAll();
     const fake = await serveGmail(browser.context, conv, 'no-mount');
     const page = await browser.context.newPage();
