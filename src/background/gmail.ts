@@ -167,6 +167,11 @@ export const gmailSend: Handler<'gmail.send'> = async (payload, caller, services
     new Date(services.now()),
   );
 
+  // TODO(2026-12-04): Gmail is reported to rebuild API-sent PGP/MIME as
+  // multipart/mixed on delivery (P02). We do not check the delivered form
+  // (that needs a read scope we do not ask for); our reader accepts the
+  // rebuilt shape, other clients may show the ciphertext as an attachment.
+  // Attachments of the user are not composed on either path yet.
   const token = await services.gmailToken();
   const body: { raw: string; threadId?: string } = { raw: base64Url(mime) };
   if (t.gmail.threadId) body.threadId = t.gmail.threadId;
