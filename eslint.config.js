@@ -34,4 +34,9 @@ export default tseslint.config(
     files: ['src/openpgp/gateway.ts', 'test/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // Unit tests load fixture markup into happy-dom on purpose.
+    files: ['test/unit/**'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
 );

@@ -33,6 +33,8 @@ const SOURCES = [
   'wxt.config.ts',
   'README.md',
 ];
+/** Gmail's web app, where `gmail.content.ts` runs. */
+const GMAIL_MATCHES = ['https://mail.google.com/*'];
 
 export default defineConfig({
   srcDir: '.',
@@ -42,12 +44,19 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // storage: the keyring; unlimitedStorage: a keyring must never hit the
-    // 10 MB quota of storage.local and lose a write.
-    permissions: ['storage', 'unlimitedStorage'],
+    // 10 MB quota of storage.local and lose a write. identity: the Google
+    // consent page for Gmail send path B, used only after the user opts in.
+    permissions: ['storage', 'unlimitedStorage', 'identity'],
+    // Gmail's API, for send path B only (the background posts one message).
+    host_permissions: ['https://gmail.googleapis.com/*'],
     // Our reader and composer frames are mounted in the webmail page; only
-    // the webmail origins may load them.
+    // the webmail origins may load them. The viewer is Gmail's fallback.
     web_accessible_resources: [
       { resources: ['reader.html', 'composer.html'], matches: ECOSMAIL_MATCHES },
+      {
+        resources: ['reader.html', 'composer.html', 'viewer.html'],
+        matches: GMAIL_MATCHES,
+      },
     ],
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: GECKO, gecko_android: GECKO_ANDROID } }

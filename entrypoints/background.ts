@@ -6,6 +6,7 @@ import { handlers } from '../src/background/handlers';
 import type { Services } from '../src/background/context';
 import { CHANNEL, type PageSubmit } from '../src/messaging/protocol';
 import type { SubmitResult } from '../src/webmail/ecosmail/contract';
+import { gmailToken } from '../src/background/gmail-token';
 
 export default defineBackground(() => {
   const services: Services = {
@@ -18,6 +19,9 @@ export default defineBackground(() => {
       const result = await browser.tabs.sendMessage(tabId, message, { frameId: 0 });
       return result as SubmitResult;
     },
+    toContent: (tabId, message) =>
+      browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
+    gmailToken: () => gmailToken(browser.storage.session, Date.now()),
   };
 
   const origin = browser.runtime.getURL('/').replace(/\/$/, '');

@@ -36,7 +36,11 @@ function Composer() {
   const [advice, setAdvice] = useState<Advice | null>(null);
   const [encrypt, setEncrypt] = useState(false);
   const [touched, setTouched] = useState(false);
-  const [state, setState] = useState<'editing' | 'sending' | 'sent'>('editing');
+  const [state, setState] = useState<
+    'editing' | 'sending' | 'sent' | 'gmail-inserted' | 'gmail-sent'
+  >('editing');
+  const [gmailApi, setGmailApi] = useState(false);
+  const [attachKey, setAttachKey] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const [sendButton, isVisible] = useVisibility();
 
@@ -106,6 +110,31 @@ function Composer() {
     }
   };
 
+  // Gmail: both ways out are encrypted; the plain way is Gmail's own Send.
+  const sendGmail = async (via: 'inline' | 'api') => {
+    setState('sending');
+    setError(null);
+    try {
+      const fields = { ticket, to: addresses(to), cc: addresses(cc), text };
+      if (via === 'inline') await request('gmail.armor', { ...fields, attachKey });
+      else await request('gmail.send', { ...fields, subject });
+      setState(via === 'inline' ? 'gmail-inserted' : 'gmail-sent');
+    } catch (err) {
+      setError(err);
+      setState('editing');
+    }
+  };
+
+  if (state === 'gmail-inserted' || state === 'gmail-sent') {
+    return (
+      <main>
+        <p class="status" data-testid="sent">
+          {state === 'gmail-sent' ? t('composerGmailSent') : t('composerGmailInserted')}
+        </p>
+      </main>
+    );
+  }
+
   if (state === 'sent') {
     return (
       <main>
@@ -154,7 +183,67 @@ function Composer() {
           value={text}
           onInput={(e) => setText(e.currentTarget.value)}
         />
-        <p>
+        {opened?.gmail && (
+          <div>
+            {!canEncrypt && advice && <p class="muted">{t('composerGmailNeedsKeys')}</p>}
+            <p class="muted">{t('composerGmailInlineHint')}</p>
+            {!gmailApi && (
+              <p>
+                <label style="display:inline">
+                  <input
+                    type="checkbox"
+                    data-testid="gmail-attach-key"
+                    checked={attachKey}
+                    onChange={(e) => setAttachKey(e.currentTarget.checked)}
+                  />{' '}
+                  {t('composerGmailAttachKey')}
+                </label>
+              </p>
+            )}
+            <p>
+              <label style="display:inline">
+                <input
+                  type="checkbox"
+                  data-testid="gmail-api-optin"
+                  checked={gmailApi}
+                  onChange={(e) => setGmailApi(e.currentTarget.checked)}
+                />{' '}
+                {t('composerGmailApiOptIn')}
+              </label>
+            </p>
+            {gmailApi && <p class="muted">{t('composerGmailApiNote')}</p>}
+            <p>
+              {gmailApi ? (
+                <button
+                  type="button"
+                  data-testid="gmail-api-send"
+                  disabled={!canEncrypt || state === 'sending'}
+                  onClick={() => sendGmail('api')}
+                >
+                  {state === 'sending' ? t('composerSending') : t('composerGmailApiSend')}
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  data-testid="gmail-inline"
+                  disabled={!canEncrypt || state === 'sending'}
+                  onClick={() => sendGmail('inline')}
+                >
+                  {state === 'sending' ? t('composerSending') : t('composerGmailInline')}
+                </button>
+              )}{' '}
+              <button
+                type="button"
+                data-testid="gmail-dismiss"
+                disabled={state === 'sending'}
+                onClick={() => request('gmail.dismiss', { ticket }).catch(setError)}
+              >
+                {t('composerGmailDismiss')}
+              </button>
+            </p>
+          </div>
+        )}
+        <p hidden={opened?.gmail}>
           <label style="display:inline">
             <input
               type="checkbox"

@@ -22,7 +22,7 @@ function peerKey(peer: PeerState | undefined): string | null {
 }
 
 /** Canonical, de-duplicated recipient list; refuses anything not an address. */
-function recipientsOf(to: unknown, cc: unknown): string[] {
+export function recipientsOf(to: unknown, cc: unknown): string[] {
   const all = [...strList(to, 'to'), ...strList(cc, 'cc')].map(canonicalAddr);
   const bad = all.find((a) => !isAddr(a));
   if (bad !== undefined)
@@ -73,7 +73,8 @@ export const composerRegister: Handler<'composer.register'> = async (
   return { ticket };
 };
 
-async function replyToEncrypted(services: Services, inReplyTo: string | null) {
+/** Whether the message replied to (by Message-ID) arrived encrypted. */
+export async function replyToEncrypted(services: Services, inReplyTo: string | null) {
   return inReplyTo !== null && (await services.tickets.wasEncrypted(inReplyTo));
 }
 
@@ -95,6 +96,7 @@ export const composerOpen: Handler<'composer.open'> = async (
     subject: t.subject,
     replyToEncrypted: await replyToEncrypted(services, t.inReplyTo),
     pageAccount: t.pageAccount,
+    gmail: t.gmail !== undefined,
   };
 };
 
@@ -125,7 +127,10 @@ export const composerRecommend: Handler<'composer.recommend'> = async (
 };
 
 /** Every recipient's usable key, or a `cannot-encrypt` error naming who lacks one. */
-async function keysFor(services: Services, recipients: string[]): Promise<Uint8Array[]> {
+export async function keysFor(
+  services: Services,
+  recipients: string[],
+): Promise<Uint8Array[]> {
   const now = new Date(services.now());
   const keys: Uint8Array[] = [];
   for (const addr of recipients) {
@@ -153,6 +158,8 @@ export const composerSend: Handler<'composer.send'> = async (
     'composer',
     caller.tabId,
   );
+  // A Gmail compose window has no page contract to submit through.
+  if (t.gmail) throw new ProtocolError('bad-request', 'use a Gmail send path');
   const account = await requireAccount(services);
   // The webmail would refuse (or worse, send under another name) a message
   // whose From is not the signed-in account.

@@ -17,6 +17,13 @@ export interface Services {
     tabId: number,
     payload: { composeId: string; recipients: string[]; mime: string },
   ): Promise<SubmitResult>;
+  /** Sends a message to the top-frame content script of a tab (Gmail's). */
+  toContent(tabId: number, message: unknown): Promise<unknown>;
+  /**
+   * An OAuth access token for the Gmail API (`gmail.send` scope only). The
+   * seam where tests, which have no Google account, place a token.
+   */
+  gmailToken(): Promise<string>;
   /** Clock in ms; a seam for tests. */
   now(): number;
 }

@@ -9,6 +9,7 @@ import {
   composerSend,
 } from './composing';
 import { peersList } from './peers';
+import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
 
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
@@ -21,4 +22,8 @@ export const handlers: HandlerTable = {
   'composer.recommend': composerRecommend,
   'composer.send': composerSend,
   'peers.list': peersList,
+  'gmail.compose': gmailCompose,
+  'gmail.armor': gmailArmor,
+  'gmail.dismiss': gmailDismiss,
+  'gmail.send': gmailSend,
 };

@@ -4,6 +4,7 @@
  * ticket for the reader frame, which decrypts only after the user's click.
  */
 import { ingestMessage, decryptMail } from '../mail/incoming';
+import { inlineArmor } from '../mail/inline';
 import { parseMail } from '../mime/parse';
 import { base64ToBytes } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
@@ -58,7 +59,7 @@ export const messageOpened: Handler<'message.opened'> = async (
     return ingested;
   });
 
-  const encrypted = result.mail.encrypted !== null;
+  const encrypted = result.mail.encrypted !== null || inlineArmor(result.mail) !== null;
   let ticket: string | null = null;
   if (encrypted && caller.tabId !== undefined) {
     ticket = await services.tickets.issue({

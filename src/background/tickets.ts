@@ -36,6 +36,8 @@ export interface ComposerTicket {
   references: string[];
   /** The account the page was signed in with, if it said. */
   pageAccount: string | null;
+  /** Set for a Gmail compose window: its conversation's API thread id. */
+  gmail?: { threadId: string | null };
   created: number;
 }
 

@@ -9,6 +9,7 @@ import { parseContentType } from '../mime/content-type';
 import { contentText, MAX_RAW_MESSAGE_BYTES, parseMailDetailed } from '../mime/parse';
 import { signedPartBytes } from '../mime/signed';
 import { checkKeydata } from './keydata';
+import { inlineArmor } from './inline';
 import { CryptoError } from '../openpgp/errors';
 import {
   combineSignatureChecks,
@@ -66,6 +67,9 @@ export async function decryptMail(
   }
 
   const { mail, email } = await parseMailDetailed(raw);
+  const inline = inlineArmor(mail);
+  if (inline)
+    return decryptInlineMail(inline, mail.from?.addr, privateKeyArmored, senderCerts);
   if (!mail.encrypted) {
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
   }
@@ -94,6 +98,32 @@ export async function decryptMail(
       mail.from !== null &&
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
+  };
+}
+
+// Inline PGP: the decrypted data is the text itself, not a MIME entity, and
+// carries no gossip.
+// TODO(2026-12-04): the text is decoded as UTF-8; an armor `Charset:` header
+// (P06, e.g. iso-2022-jp) is not honoured yet.
+async function decryptInlineMail(
+  armored: string,
+  fromAddr: string | undefined,
+  privateKeyArmored: string,
+  senderCerts: Uint8Array[],
+): Promise<DecryptedMail> {
+  const { data, signature } = await decryptAndVerify({
+    message: armored,
+    decryptionKeysArmored: privateKeyArmored,
+    verificationCerts: senderCerts,
+  });
+  return {
+    text: new TextDecoder().decode(data),
+    signature: publicCheck(signature),
+    signerMatchesFrom:
+      signature.status === 'valid' &&
+      fromAddr !== undefined &&
+      signature.signerUserIDs.some((userID) => emailOf(userID) === fromAddr),
+    gossip: [],
   };
 }
 

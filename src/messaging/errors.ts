@@ -12,6 +12,7 @@ export type ProtocolErrorCode =
   | 'cannot-encrypt'
   | 'submit-failed'
   | 'wrong-account'
+  | 'not-authorised'
   | 'internal';
 
 /**

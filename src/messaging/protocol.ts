@@ -8,7 +8,8 @@ import type { PreferEncrypt } from '../autocrypt/header';
 import type { Recommendation } from '../autocrypt/recommendation';
 
 /** Where a message came from, as the background classifies it. */
-export type SenderKind = 'content' | 'reader' | 'composer' | 'setup' | 'options';
+export type SenderKind =
+  'content' | 'reader' | 'composer' | 'setup' | 'options' | 'viewer';
 
 /** The account as the extension pages may see it: never the secret key. */
 export interface AccountStatus {
@@ -67,7 +68,7 @@ export interface Requests {
   'message.opened': {
     request: { messageId: string; raw: string /* base64 */ };
     response: { header: HeaderSummary; encrypted: boolean; ticket: string | null };
-    senders: 'content';
+    senders: 'content' | 'viewer';
   };
   'reader.describe': {
     request: { ticket: string };
@@ -107,6 +108,8 @@ export interface Requests {
       subject: string;
       replyToEncrypted: boolean;
       pageAccount: string | null;
+      /** Opened from Gmail: sent by one of the `gmail.*` paths, not the page. */
+      gmail: boolean;
     };
     senders: 'composer';
   };
@@ -132,6 +135,52 @@ export interface Requests {
     response: PeerSummary[];
     senders: 'options';
   };
+  /** A Gmail compose window asks for our composer (see src/background/gmail.ts). */
+  'gmail.compose': {
+    request: {
+      composeId: string;
+      to: string[];
+      cc: string[];
+      subject: string;
+      inReplyTo: string | null;
+      references: string[];
+      /** The Gmail API thread id of the conversation replied in. */
+      threadId: string | null;
+    };
+    response: { ticket: string };
+    senders: 'content';
+  };
+  /** Send path A: armored text into Gmail's compose body, for Gmail to send. */
+  'gmail.armor': {
+    request: {
+      ticket: string;
+      to: string[];
+      cc: string[];
+      text: string;
+      /** Offer our public key as an attachment (the message has no Autocrypt header). */
+      attachKey: boolean;
+    };
+    response: { inserted: true };
+    senders: 'composer';
+  };
+  /** The user closes our composer to write in Gmail's own editor instead. */
+  'gmail.dismiss': {
+    request: { ticket: string };
+    response: { dismissed: boolean };
+    senders: 'composer';
+  };
+  /** Send path B (opt-in): PGP/MIME with our Autocrypt header via the Gmail API. */
+  'gmail.send': {
+    request: {
+      ticket: string;
+      to: string[];
+      cc: string[];
+      subject: string;
+      text: string;
+    };
+    response: { id: string; threadId: string };
+    senders: 'composer';
+  };
 }
 
 /** Name of a request. */
@@ -142,7 +191,7 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
   {
     'account.status': ['setup', 'options', 'composer', 'reader', 'content'],
     'account.create': ['setup'],
-    'message.opened': ['content'],
+    'message.opened': ['content', 'viewer'],
     'reader.describe': ['reader'],
     'reader.decrypt': ['reader'],
     'composer.register': ['content'],
@@ -150,6 +199,10 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'composer.recommend': ['composer'],
     'composer.send': ['composer'],
     'peers.list': ['options'],
+    'gmail.compose': ['content'],
+    'gmail.armor': ['composer'],
+    'gmail.dismiss': ['composer'],
+    'gmail.send': ['composer'],
   };
 
 /** A request on the wire. */
@@ -171,4 +224,23 @@ export interface PageSubmit {
   channel: typeof CHANNEL;
   name: 'page.submit';
   payload: { composeId: string; recipients: string[]; mime: string };
+}
+
+/** Background → Gmail content script: close our composer in that compose window. */
+export interface GmailDismiss {
+  channel: typeof CHANNEL;
+  name: 'gmail.dismiss';
+  payload: { composeId: string };
+}
+
+/** Background → Gmail content script: put this armored text into a compose body. */
+export interface GmailInsert {
+  channel: typeof CHANNEL;
+  name: 'gmail.insert';
+  payload: {
+    composeId: string;
+    armored: string;
+    /** Our public key, to attach to the Gmail draft; never a secret key. */
+    publicKey: { fileName: string; armored: string } | null;
+  };
 }

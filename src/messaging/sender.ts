@@ -20,6 +20,7 @@ const PAGES: Record<string, SenderKind> = {
   '/composer.html': 'composer',
   '/setup.html': 'setup',
   '/options.html': 'options',
+  '/viewer.html': 'viewer',
 };
 
 /**

@@ -10,6 +10,8 @@ describe('classifySender', () => {
     expect(classifySender(frame, ID, ORIGIN)).toBe('reader');
     const setup = { id: ID, url: `${ORIGIN}/setup.html` };
     expect(classifySender(setup, ID, ORIGIN)).toBe('setup');
+    const viewer = { id: ID, url: `${ORIGIN}/viewer.html`, frameId: 0, tab: { id: 9 } };
+    expect(classifySender(viewer, ID, ORIGIN)).toBe('viewer');
   });
 
   it('should take a web page top frame as the content script', () => {
