@@ -18,16 +18,17 @@ export function canTrackVisibility(): boolean {
 /** Tracks whether an element is truly visible; ask with `isVisible()`. */
 export interface VisibilityGuard {
   /**
-   * Whether the element is truly visible now. Right after mounting (or on a
-   * busy machine) the first observation may not have arrived yet: then it
-   * waits for it, up to {@link FIRST_OBSERVATION_MS}, and says no if none came.
+   * Whether the element is truly visible. When the latest observation says
+   * no (or none has come yet: right after mounting, or on a busy machine
+   * where observations lag behind painting), it waits up to
+   * {@link SETTLE_MS} for one that says yes.
    */
   isVisible(): Promise<boolean>;
   stop(): void;
 }
 
-/** How long to wait for the first visibility observation. */
-export const FIRST_OBSERVATION_MS = 2000;
+/** How long a click waits for the element to be observed visible. */
+export const SETTLE_MS = 1500;
 
 /**
  * Starts tracking `element`. Where the browser cannot track visibility the
@@ -41,9 +42,8 @@ export function guardVisibility(element: Element): VisibilityGuard {
     return { isVisible: async () => true, stop: () => undefined };
   }
 
-  let visible: boolean | null = null;
-  let firstSeen: () => void = () => undefined;
-  const first = new Promise<void>((resolve) => (firstSeen = resolve));
+  let visible = false;
+  let waiters: (() => void)[] = [];
 
   const observer = new IntersectionObserver(
     (entries) => {
@@ -52,18 +52,33 @@ export function guardVisibility(element: Element): VisibilityGuard {
       };
       if (!last) return;
       visible = last.isVisible === true;
-      firstSeen();
+      if (visible) for (const wake of waiters.splice(0)) wake();
     },
     // `delay` is required with trackVisibility; 100 ms is its minimum.
     { threshold: [1], trackVisibility: true, delay: 100 } as IntersectionObserverInit,
   );
   observer.observe(element);
-  const timeout = () => new Promise<void>((r) => setTimeout(r, FIRST_OBSERVATION_MS));
+
+  // A page that keeps our frame hidden or covered never gets a "yes" here.
+  // TODO(2026-12-04): one that reveals the frame within SETTLE_MS after the
+  // click still gets through (the user then sees our real UI). Waiting at
+  // all is needed because on a loaded machine Chromium reported a visible
+  // frame as not visible for a moment; a confirmation outside the page
+  // would close this gap.
+  const seenVisible = () =>
+    new Promise<void>((resolve) => {
+      waiters.push(resolve);
+      setTimeout(resolve, SETTLE_MS);
+    });
+
   return {
     async isVisible() {
-      if (visible === null) await Promise.race([first, timeout()]);
-      return visible === true;
+      if (!visible) await seenVisible();
+      return visible;
     },
-    stop: () => observer.disconnect(),
+    stop: () => {
+      observer.disconnect();
+      waiters = [];
+    },
   };
 }
