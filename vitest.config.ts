@@ -21,6 +21,8 @@ export default defineConfig({
           testTimeout: 60_000,
           // Removing the rebuild's node_modules takes a while on a busy machine.
           hookTimeout: 120_000,
+          // Last, alone: its npm ci would starve the browser suites' timing.
+          sequence: { groupOrder: 2 },
         },
       },
       {
