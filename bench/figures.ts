@@ -11,9 +11,12 @@ export interface Summary {
   runs: number[];
 }
 
-/** A target on the ratio to the baseline, or on the value itself. */
+/**
+ * A target on the ratio to the baseline, on the value itself, or on the
+ * difference from the baseline (value − baseline, medians).
+ */
 export interface Target {
-  on: 'ratio' | 'value';
+  on: 'ratio' | 'value' | 'diff';
   op: '<=' | '>=';
   limit: number;
 }
@@ -50,7 +53,8 @@ export function figure(opts: Omit<Figure, 'ratio' | 'met'>): Figure {
       : undefined;
   let met: boolean | undefined;
   if (target && value) {
-    const x = target.on === 'ratio' ? ratio : value.median;
+    const diff = baseline ? value.median - baseline.value.median : undefined;
+    const x = { ratio, value: value.median, diff }[target.on];
     if (x !== undefined) met = target.op === '<=' ? x <= target.limit : x >= target.limit;
   }
   return { ...opts, ratio, met };

@@ -161,13 +161,17 @@ export async function encryptedMail(opts: {
   return { raw, armored, plaintextBytes: Buffer.byteLength(opts.inner) };
 }
 
-/** A plain mail from `sender` with its Autocrypt header: what item 3 ingests. */
-export function plainMailWithHeader(sender: SenderKey, index: number): string {
+/**
+ * A plain mail from `sender` with its Autocrypt header: what item 3 ingests.
+ * Each `run` dates the batch an hour later, so a repeated batch is news again.
+ */
+export function plainMailWithHeader(sender: SenderKey, index: number, run = 0): string {
+  const date = new Date(Date.now() - 86_400_000 + run * 3_600_000 + index * 1000);
   return crlf([
     `From: Peer ${index} <${sender.addr}>`,
     `To: ${ALICE}`,
     `Subject: Hello number ${index}`,
-    `Date: ${new Date(Date.now() - 3_600_000 + index).toUTCString()}`,
+    `Date: ${date.toUTCString()}`,
     `Message-ID: <peer-${index}-${randomBytes(6).toString('hex')}@peer.example>`,
     'MIME-Version: 1.0',
     autocryptHeader(sender.addr, sender.certificate),

@@ -18,6 +18,8 @@ export interface ReaderRun {
   clickToPlaintextMs: number;
   /** Longest main-thread task of the webmail page during the decrypt. */
   pageLongestTaskMs: number;
+  /** Longest main-thread task of the webmail page from view shown to button ready. */
+  pageLongestTaskBeforeClickMs: number;
   /** Longest main-thread task of our reader frame during the decrypt. */
   frameLongestTaskMs: number;
   /** Whether the frame showed progress (a busy Decrypt button) meanwhile. */
@@ -146,6 +148,7 @@ export async function openToPlaintext(
       viewToReadyMs: inFrame.readyAt! - inPage.shownAt!,
       clickToPlaintextMs: to - from,
       pageLongestTaskMs: longestIn(inPage.tasks, from, to),
+      pageLongestTaskBeforeClickMs: longestIn(inPage.tasks, inPage.shownAt!, from),
       frameLongestTaskMs: longestIn(inFrame.tasks, from, to),
       progressShown: inFrame.busySeen === true,
     };

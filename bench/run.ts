@@ -20,10 +20,14 @@ import {
 import { signIn } from '../test/e2e/webmail-page';
 import { startWebmail, type Webmail } from '../webmail/server';
 import { table, type Figure } from './figures';
-import { ALICE, DANA, senderKey } from './fixtures';
+import { ALICE, DANA, plainMailWithHeader, senderKey } from './fixtures';
 import { startBenchServer, type BenchServer } from './server';
 import { NAME_SHIM, shim, type BenchContext, type ChromeLike } from './context';
 import { benchOpen } from './items/open';
+import { benchLarge } from './items/large';
+import { benchAutocrypt, peerKeys, PEERS } from './items/autocrypt';
+import { benchColdStart } from './items/cold-start';
+import { benchPageLoad, contentScriptFigures } from './items/weight';
 
 const OUTPUT = 'var/bench.json';
 
@@ -99,9 +103,39 @@ async function main(): Promise<void> {
     };
     const dana = await senderKey(DANA);
 
+    if (wanted('4')) {
+      console.log('── item 4: weight');
+      figures.push(...contentScriptFigures());
+      await webmail.deliver(plainMailWithHeader(dana, 0), { from: DANA, to: [ALICE] });
+      const inbox = await webmail.mailbox(ALICE, 'inbox');
+      figures.push(...(await benchPageLoad(ctx, inbox[inbox.length - 1]!.id)));
+    }
+
     if (wanted('1')) {
       console.log('── item 1: open-to-plaintext, 10 KiB');
       figures.push(...(await benchOpen(ctx, dana)));
+    }
+
+    if (wanted('2')) {
+      const runs = Math.max(3, Math.ceil(repeat / 2));
+      console.log('── item 2: large attachment, SEIPDv1');
+      figures.push(...(await benchLarge(ctx, dana, 'v1', runs)));
+      console.log('── item 2: large attachment, SEIPDv2 (GCM)');
+      figures.push(...(await benchLarge(ctx, dana, 'v2-gcm', runs)));
+    }
+
+    if (wanted('3') || wanted('5')) {
+      console.log(`── item 3: Autocrypt headers, ${PEERS} senders (making their keys)`);
+      const keys = await peerKeys();
+      // Item 5 needs the peers stored: one batch at least.
+      const runs = wanted('3') ? Math.max(3, Math.ceil(repeat / 2)) : 1;
+      const item3 = await benchAutocrypt(ctx, keys, runs);
+      if (wanted('3')) figures.push(...item3);
+    }
+
+    if (wanted('5')) {
+      console.log('── item 5: worker cold start');
+      figures.push(...(await benchColdStart(ctx, PEERS)));
     }
   } finally {
     await ext?.close();
