@@ -199,6 +199,30 @@ describe('ingestMessage rules', () => {
     expect((await ingestMessage(undated, noPeer, NOW)).peer?.last_seen).toBe(NOW);
   });
 
+  it('reuses the check of the stored key for the same keydata, not for other keydata', async () => {
+    // The stored fingerprint is a marker: it comes back only if the stored
+    // check is reused instead of reading the certificate again.
+    const stored = updatePeerState(undefined, {
+      addr: 'alice@example.org',
+      effectiveDate: NOW - 10 * DAY,
+      header: { prefer_encrypt: 'mutual', keydata: alice.keydata, fingerprint: 'STORED' },
+    }) as PeerState;
+
+    const same = await ingestMessage(
+      plain(['From: alice@example.org', autocrypt()]),
+      async () => stored,
+      NOW,
+    );
+    expect(same.fingerprint).toBe('STORED');
+
+    const other = await ingestMessage(
+      plain(['From: alice@example.org', autocrypt(bob.keydata)]),
+      async () => stored,
+      NOW,
+    );
+    expect(other.fingerprint).toBe(bob.key.fingerprint);
+  });
+
   it('lets an older message leave a newer stored state alone', async () => {
     const stored = updatePeerState(undefined, {
       addr: 'alice@example.org',
