@@ -38,6 +38,8 @@ export interface DecryptedMail {
    * address. A valid signature by somebody else must not read as "from the sender".
    */
   signerMatchesFrom: boolean;
+  /** Canonical From address of the outer message ('' when it has none). */
+  from: string;
   /**
    * Valid `Autocrypt-Gossip` headers of the payload's root part, for the caller to
    * apply with `updatePeerGossip` at the message's effective date.
@@ -52,14 +54,15 @@ export interface DecryptedMail {
  * entity is multipart/signed, its detached signature over the raw first part (P09).
  *
  * @param privateKeyArmored our unlocked private key(s), armored
- * @param senderCerts certificates that may have signed (binary)
+ * @param senderCerts certificates that may have signed (binary), or a lookup by
+ *   the From address, so that the caller need not parse the message a second time
  * @throws CryptoError `'too-large'`, `'not-encrypted'`, `'bad-ciphertext'`,
  *   `'decrypt-failed'`, `'unauthenticated'`, `'key-locked'`, `'bad-key'`
  */
 export async function decryptMail(
   raw: Uint8Array,
   privateKeyArmored: string,
-  senderCerts: Uint8Array[],
+  senderCerts: Uint8Array[] | ((from: string) => Promise<Uint8Array[]>),
 ): Promise<DecryptedMail> {
   if (raw.length > MAX_RAW_MESSAGE_BYTES) {
     throw new CryptoError('too-large', `message is ${raw.length} bytes, over 96 MiB`);
@@ -70,16 +73,18 @@ export async function decryptMail(
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
   }
 
+  const from = mail.from?.addr ?? '';
+  const certs = Array.isArray(senderCerts) ? senderCerts : await senderCerts(from);
   const { data, signature } = await decryptAndVerify({
     message: mail.encrypted.armored,
     decryptionKeysArmored: privateKeyArmored,
-    verificationCerts: senderCerts,
+    verificationCerts: certs,
   });
 
   const inner = await parseMailDetailed(data);
   const checks = [signature];
   if (inner.mail.contentType === 'multipart/signed') {
-    checks.push(await checkSignedEntity(data, inner, senderCerts));
+    checks.push(await checkSignedEntity(data, inner, certs));
   }
   const combined = combineSignatureChecks(checks);
 
@@ -87,6 +92,7 @@ export async function decryptMail(
   const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
 
   return {
+    from,
     text: inner.mail.text ?? '',
     signature: publicCheck(combined),
     signerMatchesFrom:

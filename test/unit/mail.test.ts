@@ -88,6 +88,7 @@ describe('buildOutgoing + ingestMessage', () => {
 
     const forBob = await decryptMail(bytes(raw), bob.privateKeyArmored, [alice.keydata]);
     expect(forBob).toEqual({
+      from: 'alice@example.org',
       text: message.text,
       signature: { status: 'valid', signerFingerprint: alice.key.fingerprint },
       signerMatchesFrom: true,
@@ -97,6 +98,15 @@ describe('buildOutgoing + ingestMessage', () => {
     const sentCopy = await decryptMail(bytes(raw), alice.privateKeyArmored, []);
     expect(sentCopy.text).toBe(message.text);
     expect(sentCopy.signature.status).toBe('unknown-key');
+
+    // The keys may also be looked up by the From address decryptMail read.
+    const asked: string[] = [];
+    const looked = await decryptMail(bytes(raw), bob.privateKeyArmored, async (from) => {
+      asked.push(from);
+      return [alice.keydata];
+    });
+    expect(asked).toEqual(['alice@example.org']);
+    expect(looked.signature.status).toBe('valid');
   });
 
   it('does not call a valid signature by another key "from the sender"', async () => {
