@@ -28,7 +28,10 @@ export interface BenchContext {
 /** The `chrome` namespace inside the worker and our pages, as far as the bench uses it. */
 export interface ChromeLike {
   storage: {
-    local: { get(key: string | null): Promise<Record<string, unknown>> };
+    local: {
+      get(key: string | null): Promise<Record<string, unknown>>;
+      remove(keys: string[]): Promise<void>;
+    };
     session: {
       clear(): Promise<void>;
       getBytesInUse(keys: null): Promise<number>;
