@@ -11,7 +11,15 @@
 import type { StorageArea } from '../keyring/area';
 import { ProtocolError } from '../messaging/errors';
 
-/** A message opened in a tab, waiting for the reader frame. */
+/**
+ * A message opened in a tab, waiting for the reader frame.
+ *
+ * TODO(2026-12-04): the raw mail (base64) lives in the ticket, and Chrome's
+ * `storage.session` holds 10 MB in all, so a mail over about 5 MiB, or two
+ * large ones opened in a row, cannot be opened (`npm run bench`, item 2). Keep
+ * large raw mail elsewhere (e.g. storage.local under the ticket id, removed
+ * with the ticket) or let the frame fetch it again.
+ */
 export interface ReaderTicket {
   kind: 'reader';
   tabId: number;
