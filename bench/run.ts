@@ -37,7 +37,12 @@ function option(name: string): string | undefined {
 }
 
 function machine() {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  let cpuinfo = '';
+  try {
+    cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    // not Linux: os.cpus() names the model too
+  }
   const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model;
   const chromium = chromiumPath();
   const version = chromium
