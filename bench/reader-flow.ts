@@ -16,6 +16,8 @@ export interface ReaderRun {
   viewToReadyMs: number;
   /** The user's click on Decrypt → plaintext painted in our frame. */
   clickToPlaintextMs: number;
+  /** The user's click on Decrypt → plaintext in our frame's DOM (before paint). */
+  clickToDomMs: number;
   /** Longest main-thread task of the webmail page during the decrypt. */
   pageLongestTaskMs: number;
   /** Longest main-thread task of the webmail page from view shown to button ready. */
@@ -33,6 +35,7 @@ declare global {
       readyAt?: number;
       clickAt?: number;
       plainAt?: number;
+      domAt?: number;
       busySeen?: boolean;
       error?: string;
       tasks: { start: number; end: number }[];
@@ -74,6 +77,7 @@ function watchFrame(): void {
     const error = document.querySelector('[data-testid="error"]');
     if (error) state.error = error.textContent ?? 'error';
     if (!state.plainAt && document.querySelector('[data-testid="plaintext"]')) {
+      state.domAt = now();
       state.plainAt = -1;
       requestAnimationFrame(() => (state.plainAt = now()));
     }
@@ -147,6 +151,7 @@ export async function openToPlaintext(
     return {
       viewToReadyMs: inFrame.readyAt! - inPage.shownAt!,
       clickToPlaintextMs: to - from,
+      clickToDomMs: inFrame.domAt! - from,
       pageLongestTaskMs: longestIn(inPage.tasks, from, to),
       pageLongestTaskBeforeClickMs: longestIn(inPage.tasks, inPage.shownAt!, from),
       frameLongestTaskMs: longestIn(inFrame.tasks, from, to),
