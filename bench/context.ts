@@ -119,3 +119,63 @@ export function rssMiB(pid: string): number {
     return NaN;
   }
 }
+
+/** The service worker's JS heap, read over CDP while it works. */
+export interface WorkerHeap {
+  /** Used JS heap of the worker now, in MiB (`Runtime.getHeapUsage`). */
+  usedMiB(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Attaches to our service worker target over CDP from one of our pages. A
+ * Playwright `Worker` has no CDP session of its own, so the page's session
+ * attaches to the worker target and relays its messages.
+ */
+export async function attachWorkerHeap(ext: ExtensionBrowser): Promise<WorkerHeap> {
+  const page = await ext.openExtensionPage('options.html');
+  const cdp = await ext.context.newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const worker = targetInfos.find(
+    (t) =>
+      t.type === 'service_worker' &&
+      t.url.startsWith(`chrome-extension://${ext.extensionId}/`),
+  );
+  if (!worker) throw new Error('no service worker target to attach to');
+  const { sessionId } = await cdp.send('Target.attachToTarget', {
+    targetId: worker.targetId,
+    flatten: false,
+  });
+
+  let nextId = 1;
+  const waiting = new Map<number, (bytes: number) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return;
+    const message = JSON.parse(event.message) as {
+      id?: number;
+      result?: { usedSize?: number };
+    };
+    const resolve = message.id === undefined ? undefined : waiting.get(message.id);
+    if (!resolve) return;
+    waiting.delete(message.id!);
+    resolve(message.result?.usedSize ?? NaN);
+  });
+
+  return {
+    async usedMiB() {
+      const id = nextId++;
+      const answer = new Promise<number>((resolve) => waiting.set(id, resolve));
+      await cdp.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }),
+      });
+      // A worker that went away never answers: NaN instead of waiting forever.
+      const late = sleep(2000).then(() => NaN);
+      return (await Promise.race([answer, late])) / 1048576;
+    },
+    async close() {
+      await cdp.detach();
+      await page.close();
+    },
+  };
+}

@@ -23,9 +23,11 @@ import {
   extensionProcess,
   mibPerSecond,
   rssMiB,
+  attachWorkerHeap,
   shim,
   sleep,
   type BenchContext,
+  type WorkerHeap,
   type ChromeLike,
 } from '../context';
 
@@ -86,24 +88,38 @@ async function deliver(ctx: BenchContext, raw: string): Promise<string> {
   return inbox[inbox.length - 1]!.id;
 }
 
-/** One extension run, sampling the extension process's memory meanwhile. */
-async function extensionRun(ctx: BenchContext, id: string, pid: string | undefined) {
+/** One extension run, sampling the worker's heap and the process's memory. */
+async function extensionRun(
+  ctx: BenchContext,
+  id: string,
+  pid: string | undefined,
+  heap: WorkerHeap,
+) {
   // Earlier reader tickets hold earlier raw mails; a second large one would
   // not fit beside them (see EXTENSION_ATTACHMENT).
   await shim(ctx.ext.worker);
   await ctx.ext.worker.evaluate(() =>
     (globalThis as unknown as { chrome: ChromeLike }).chrome.storage.session.clear(),
   );
-  const before = pid ? rssMiB(pid) : NaN;
-  let peak = before;
-  const sampler = setInterval(() => {
-    if (pid) peak = Math.max(peak, rssMiB(pid));
-  }, 20);
+  const rssBefore = pid ? rssMiB(pid) : NaN;
+  const heapBefore = await heap.usedMiB();
+  let rssPeak = rssBefore;
+  let heapPeak = heapBefore;
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      if (pid) rssPeak = Math.max(rssPeak, rssMiB(pid));
+      const used = await heap.usedMiB();
+      if (!Number.isNaN(used)) heapPeak = Math.max(heapPeak, used);
+      await sleep(20);
+    }
+  })();
   try {
     const run = await openToPlaintext(ctx.mailPage, id);
-    return { ...run, rssBefore: before, rssPeak: peak };
+    return { ...run, rssBefore, rssPeak, heapBefore, heapPeak };
   } finally {
-    clearInterval(sampler);
+    running = false;
+    await sampling;
   }
 }
 
@@ -135,6 +151,7 @@ export async function benchLarge(
     seipd === 'v1' ? 'floor: pure-JS AES-CFB' : 'floor: WebCrypto AES-GCM + SHA-512';
   const target = seipd === 'v1' ? 0.8 : 0.9;
   const pid = extensionProcess(ctx.ext.profileDir);
+  const heap = await attachWorkerHeap(ctx.ext);
 
   const small = await mailOf(ctx, dana, seipd, EXTENSION_ATTACHMENT);
   const full = await mailOf(ctx, dana, seipd, FULL_ATTACHMENT);
@@ -156,7 +173,7 @@ export async function benchLarge(
   const bareFull: Timed[] = [];
   const floorFull: Timed[] = [];
   for (let run = 0; run < runs; run++) {
-    ext.push(await extensionRun(ctx, smallId, pid));
+    ext.push(await extensionRun(ctx, smallId, pid, heap));
     bare.push(
       await baseline(ctx, 'decryptVerify', {
         messagePath: `/mail/small-${seipd}.asc`,
@@ -176,7 +193,7 @@ export async function benchLarge(
   // The issue's size, once: the extension refuses it today (see the note).
   let fullError = '';
   try {
-    await extensionRun(ctx, fullId, pid);
+    await extensionRun(ctx, fullId, pid, heap);
   } catch (err) {
     fullError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     // Leave the message so the content script stops retrying it, and let a
@@ -185,6 +202,7 @@ export async function benchLarge(
     await sleep(5000);
   }
 
+  await heap.close();
   const smallMiB = (small.plaintextBytes / MiB).toFixed(1);
   const fullMiB = (full.plaintextBytes / MiB).toFixed(1);
   const extSpeed = summarise(
@@ -240,6 +258,17 @@ export async function benchLarge(
         `${summarise(ext.map((r) => r.pageLongestTaskBeforeClickMs)).median.toFixed(0)} ms; ` +
         `our frame: ${summarise(ext.map((r) => r.frameLongestTaskMs)).median.toFixed(0)} ms; ` +
         `progress shown: ${ext.every((r) => r.progressShown) ? 'busy Decrypt button (no percentage)' : 'NO'}`,
+    }),
+    figure({
+      item: ITEM,
+      name: `${name}, ${smallMiB} MiB: peak JS heap of the service worker`,
+      unit: 'MiB',
+      value: summarise(ext.map((r) => r.heapPeak)),
+      baseline: {
+        name: 'before the run',
+        value: summarise(ext.map((r) => r.heapBefore)),
+      },
+      note: 'CDP Runtime.getHeapUsage on the service worker target, polled every 20 ms',
     }),
     figure({
       item: ITEM,
