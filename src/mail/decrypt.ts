@@ -39,6 +39,8 @@ export interface DecryptedMail {
    * address. A valid signature by somebody else must not read as "from the sender".
    */
   signerMatchesFrom: boolean;
+  /** Canonical From address of the outer message ('' when it has none). */
+  from: string;
   /**
    * Valid `Autocrypt-Gossip` headers of the payload's root part, for the caller to
    * apply with `updatePeerGossip` at the message's effective date.
@@ -53,23 +55,26 @@ export interface DecryptedMail {
  * entity is multipart/signed, its detached signature over the raw first part (P09).
  *
  * @param privateKeyArmored our unlocked private key(s), armored
- * @param senderCerts certificates that may have signed (binary)
+ * @param senderCerts certificates that may have signed (binary), or a lookup by
+ *   the From address, so that the caller need not parse the message a second time
  * @throws CryptoError `'too-large'`, `'not-encrypted'`, `'bad-ciphertext'`,
  *   `'decrypt-failed'`, `'unauthenticated'`, `'key-locked'`, `'bad-key'`
  */
 export async function decryptMail(
   raw: Uint8Array,
   privateKeyArmored: string,
-  senderCerts: Uint8Array[],
+  senderCerts: Uint8Array[] | ((from: string) => Promise<Uint8Array[]>),
 ): Promise<DecryptedMail> {
   if (raw.length > MAX_RAW_MESSAGE_BYTES) {
     throw new CryptoError('too-large', `message is ${raw.length} bytes, over 96 MiB`);
   }
 
   const { mail, email } = await parseMailDetailed(raw);
+  const from = mail.from?.addr ?? '';
+  const certs = Array.isArray(senderCerts) ? senderCerts : await senderCerts(from);
+
   const inline = inlineArmor(mail);
-  if (inline)
-    return decryptInlineMail(inline, mail.from?.addr, privateKeyArmored, senderCerts);
+  if (inline) return decryptInlineMail(inline, from, privateKeyArmored, certs);
   if (!mail.encrypted) {
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
   }
@@ -77,13 +82,13 @@ export async function decryptMail(
   const { data, signature } = await decryptAndVerify({
     message: mail.encrypted.armored,
     decryptionKeysArmored: privateKeyArmored,
-    verificationCerts: senderCerts,
+    verificationCerts: certs,
   });
 
   const inner = await parseMailDetailed(data);
   const checks = [signature];
   if (inner.mail.contentType === 'multipart/signed') {
-    checks.push(await checkSignedEntity(data, inner, senderCerts));
+    checks.push(await checkSignedEntity(data, inner, certs));
   }
   const combined = combineSignatureChecks(checks);
 
@@ -91,6 +96,7 @@ export async function decryptMail(
   const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
 
   return {
+    from,
     text: inner.mail.text ?? '',
     signature: publicCheck(combined),
     signerMatchesFrom:
@@ -107,7 +113,7 @@ export async function decryptMail(
 // (P06, e.g. iso-2022-jp) is not honoured yet.
 async function decryptInlineMail(
   armored: string,
-  fromAddr: string | undefined,
+  fromAddr: string,
   privateKeyArmored: string,
   senderCerts: Uint8Array[],
 ): Promise<DecryptedMail> {
@@ -117,11 +123,12 @@ async function decryptInlineMail(
     verificationCerts: senderCerts,
   });
   return {
+    from: fromAddr,
     text: new TextDecoder().decode(data),
     signature: publicCheck(signature),
     signerMatchesFrom:
       signature.status === 'valid' &&
-      fromAddr !== undefined &&
+      fromAddr !== '' &&
       signature.signerUserIDs.some((userID) => emailOf(userID) === fromAddr),
     gossip: [],
   };

@@ -8,7 +8,7 @@
 import { parseAutocryptHeader, type HeaderVerdict } from '../autocrypt/header';
 import { updatePeerState, type PeerState } from '../autocrypt/peer-state';
 import { parseMailDetailed, type ParsedMail } from '../mime/parse';
-import { checkKeydata, type CheckedVerdict } from './keydata';
+import { checkKeydata, type CheckedKey, type CheckedVerdict } from './keydata';
 
 export { decryptMail, type DecryptedMail } from './decrypt';
 
@@ -58,9 +58,11 @@ export async function ingestMessage(
     return { mail, verdict, skipped: why, peer: undefined, fingerprint: null };
   }
 
+  const previous = await getPeer(mail.from.addr);
   const { verdict, fingerprint } = await judgeHeaders(
     mail.autocryptHeaders,
     mail.from.addr,
+    storedKey(previous),
   );
 
   // "the sending time of the message as indicated by its Date header, or the time
@@ -77,7 +79,6 @@ export async function ingestMessage(
           fingerprint,
         }
       : null;
-  const previous = await getPeer(mail.from.addr);
   const peer = updatePeerState(previous, { addr: mail.from.addr, effectiveDate, header });
 
   return { mail, verdict, skipped: null, peer, fingerprint: header?.fingerprint ?? null };
@@ -105,17 +106,24 @@ function skippedVerdict(skipped: SkipReason): HeaderVerdict {
   return { valid: false, reason, detail: `${why}: message ignored for Autocrypt` };
 }
 
+// The peer's stored key passed the keydata check when it was stored.
+function storedKey(peer: PeerState | undefined): CheckedKey | undefined {
+  if (!peer?.public_key || !peer.public_key_fingerprint) return undefined;
+  return { keydata: peer.public_key, fingerprint: peer.public_key_fingerprint };
+}
+
 // Spec: "If there is more than one valid header, this SHOULD be treated as an
 // error, and all Autocrypt headers discarded as invalid." Valid means syntax and
 // keydata both pass; with no valid header the first problem is reported.
 async function judgeHeaders(
   values: string[],
   fromAddr: string,
+  known: CheckedKey | undefined,
 ): Promise<CheckedVerdict | { verdict: null; fingerprint: null }> {
   if (values.length === 0) return { verdict: null, fingerprint: null };
 
   const judged = await Promise.all(
-    values.map((value) => checkKeydata(parseAutocryptHeader(value, fromAddr))),
+    values.map((value) => checkKeydata(parseAutocryptHeader(value, fromAddr), known)),
   );
   const valid = judged.filter((j) => j.verdict.valid);
 

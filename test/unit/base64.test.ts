@@ -9,6 +9,13 @@ describe('base64', () => {
     }
   });
 
+  it('encodes every byte value and tail length as node does', () => {
+    for (let n = 0; n < 300; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 151 + n) & 255);
+      expect(bytesToBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
+    }
+  });
+
   it('matches known vectors (RFC 4648 section 10)', () => {
     const text = (s: string) => new TextEncoder().encode(s);
     expect(bytesToBase64(text('foob'))).toBe('Zm9vYg==');

@@ -110,6 +110,51 @@ describe('readCertificate', () => {
   });
 });
 
+// The symmetrically encrypted packet of an armored message: version, AEAD mode.
+async function seipdOf(armored: string) {
+  const message = await openpgp.readMessage({ armoredMessage: armored });
+  const packet = message.packets.filterByTag(
+    openpgp.enums.packet.symEncryptedIntegrityProtectedData,
+  )[0] as unknown as { version: number; aeadAlgorithm: number | null };
+  return { version: packet.version, aead: packet.aeadAlgorithm };
+}
+
+describe('encryptAndSign packet choice', () => {
+  it('writes SEIPDv2 with AES-GCM when every key advertises SEIPDv2 and GCM', async () => {
+    const armored = await encryptAndSign({
+      data: text('hello bob'),
+      recipientCerts: [bobKeydata],
+      signingKeyArmored: alice.privateKeyArmored,
+    });
+    expect(await seipdOf(armored)).toEqual({
+      version: 2,
+      aead: openpgp.enums.aead.gcm,
+    });
+    const read = await decryptAndVerify({
+      message: armored,
+      decryptionKeysArmored: bob.privateKeyArmored,
+      verificationCerts: [aliceKeydata],
+    });
+    expect(new TextDecoder().decode(read.data)).toBe('hello bob');
+  });
+
+  it('writes SEIPDv1 when a recipient key does not advertise SEIPDv2', async () => {
+    // openpgp's defaults make a key like GnuPG 2.2 or Sequoia 0.27 would: MDC only.
+    const { publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'carol@example.com' }],
+      format: 'binary',
+    });
+    const armored = await encryptAndSign({
+      data: text('hello carol'),
+      recipientCerts: [publicKey],
+      signingKeyArmored: alice.privateKeyArmored,
+    });
+    expect(await seipdOf(armored)).toEqual({ version: 1, aead: null });
+  });
+});
+
 describe('encryptAndSign / decryptAndVerify', () => {
   it('round-trips with a valid signature and one session key per recipient plus self', async () => {
     const armored = await encryptAndSign({

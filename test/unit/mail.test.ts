@@ -88,6 +88,7 @@ describe('buildOutgoing + ingestMessage', () => {
 
     const forBob = await decryptMail(bytes(raw), bob.privateKeyArmored, [alice.keydata]);
     expect(forBob).toEqual({
+      from: 'alice@example.org',
       text: message.text,
       signature: { status: 'valid', signerFingerprint: alice.key.fingerprint },
       signerMatchesFrom: true,
@@ -97,6 +98,15 @@ describe('buildOutgoing + ingestMessage', () => {
     const sentCopy = await decryptMail(bytes(raw), alice.privateKeyArmored, []);
     expect(sentCopy.text).toBe(message.text);
     expect(sentCopy.signature.status).toBe('unknown-key');
+
+    // The keys may also be looked up by the From address decryptMail read.
+    const asked: string[] = [];
+    const looked = await decryptMail(bytes(raw), bob.privateKeyArmored, async (from) => {
+      asked.push(from);
+      return [alice.keydata];
+    });
+    expect(asked).toEqual(['alice@example.org']);
+    expect(looked.signature.status).toBe('valid');
   });
 
   it('does not call a valid signature by another key "from the sender"', async () => {
@@ -197,6 +207,30 @@ describe('ingestMessage rules', () => {
 
     const undated = bytes(`From: alice@example.org\r\n${autocrypt()}\r\n\r\nbody\r\n`);
     expect((await ingestMessage(undated, noPeer, NOW)).peer?.last_seen).toBe(NOW);
+  });
+
+  it('reuses the check of the stored key for the same keydata, not for other keydata', async () => {
+    // The stored fingerprint is a marker: it comes back only if the stored
+    // check is reused instead of reading the certificate again.
+    const stored = updatePeerState(undefined, {
+      addr: 'alice@example.org',
+      effectiveDate: NOW - 10 * DAY,
+      header: { prefer_encrypt: 'mutual', keydata: alice.keydata, fingerprint: 'STORED' },
+    }) as PeerState;
+
+    const same = await ingestMessage(
+      plain(['From: alice@example.org', autocrypt()]),
+      async () => stored,
+      NOW,
+    );
+    expect(same.fingerprint).toBe('STORED');
+
+    const other = await ingestMessage(
+      plain(['From: alice@example.org', autocrypt(bob.keydata)]),
+      async () => stored,
+      NOW,
+    );
+    expect(other.fingerprint).toBe(bob.key.fingerprint);
   });
 
   it('lets an older message leave a newer stored state alone', async () => {

@@ -1,0 +1,181 @@
+/**
+ * What every bench item gets: the browser with the extension, the reference
+ * webmail, the bench's own server, and small helpers for the browser side.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import type { Frame, Page, Worker } from 'playwright';
+import type { ExtensionBrowser } from '../test/e2e/browser';
+import type { Webmail } from '../webmail/server';
+import type { BenchServer } from './server';
+
+/** Shared state of one bench run. */
+export interface BenchContext {
+  ext: ExtensionBrowser;
+  webmail: Webmail;
+  /** Where the webmail keeps its mail (the bench writes oversized mail there). */
+  webmailDir: string;
+  server: BenchServer;
+  /** The bench user's key pair, as the extension made it. */
+  account: { privateKeyArmored: string; publicKeyArmored: string };
+  /** A webmail page signed in as the bench user. */
+  mailPage: Page;
+  /** The plain baseline page in the same browser. */
+  baselinePage: Page;
+  /** How many times each timed figure is repeated. */
+  repeat: number;
+}
+
+/** The `chrome` namespace inside the worker and our pages, as far as the bench uses it. */
+export interface ChromeLike {
+  storage: {
+    local: {
+      get(key: string | null): Promise<Record<string, unknown>>;
+      remove(keys: string[]): Promise<void>;
+    };
+    session: {
+      clear(): Promise<void>;
+      getBytesInUse(keys: null): Promise<number>;
+      QUOTA_BYTES: number;
+    };
+    onChanged: {
+      addListener(
+        listener: (changes: Record<string, unknown>, area: string) => void,
+      ): void;
+    };
+  };
+  runtime: { sendMessage(message: unknown): Promise<unknown> };
+}
+
+/**
+ * tsx compiles the bench with `keepNames`, which wraps inner functions in a
+ * `__name()` helper that does not exist in the browser; define a no-op one
+ * wherever the bench evaluates code.
+ */
+export const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
+
+/** Makes functions from the bench evaluable in `target`. */
+export async function shim(target: Page | Frame | Worker): Promise<void> {
+  await (target as Page).evaluate(NAME_SHIM);
+}
+
+/** Milliseconds to wait. */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** MiB per second for `bytes` in `ms`. */
+export function mibPerSecond(bytes: number, ms: number): number {
+  return bytes / 1048576 / (ms / 1000);
+}
+
+function cmdline(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+function parentOf(pid: string): string {
+  try {
+    return /^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]!;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The pid of the renderer process that runs our service worker (and our
+ * frames): a descendant of the browser started with `profileDir`, flagged
+ * `--extension-process`. Linux /proc only; undefined elsewhere.
+ */
+export function extensionProcess(profileDir: string): string | undefined {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return undefined;
+  }
+  const root = pids.find((p) => {
+    const cmd = cmdline(p);
+    return cmd.includes(`--user-data-dir=${profileDir}`) && !cmd.includes('--type=');
+  });
+  if (!root) return undefined;
+
+  const descends = (pid: string): boolean => {
+    for (let p = pid, hops = 0; p && p !== '0' && hops < 10; hops++) {
+      if (p === root) return true;
+      p = parentOf(p);
+    }
+    return false;
+  };
+  return pids.find((p) => cmdline(p).includes('--extension-process') && descends(p));
+}
+
+/** Resident memory of a process in MiB (VmRSS), or NaN when it is gone. */
+export function rssMiB(pid: string): number {
+  try {
+    const kb = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]!;
+    return Number(kb) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The service worker's JS heap, read over CDP while it works. */
+export interface WorkerHeap {
+  /** Used JS heap of the worker now, in MiB (`Runtime.getHeapUsage`). */
+  usedMiB(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Attaches to our service worker target over CDP from one of our pages. A
+ * Playwright `Worker` has no CDP session of its own, so the page's session
+ * attaches to the worker target and relays its messages.
+ */
+export async function attachWorkerHeap(ext: ExtensionBrowser): Promise<WorkerHeap> {
+  const page = await ext.openExtensionPage('options.html');
+  const cdp = await ext.context.newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const worker = targetInfos.find(
+    (t) =>
+      t.type === 'service_worker' &&
+      t.url.startsWith(`chrome-extension://${ext.extensionId}/`),
+  );
+  if (!worker) throw new Error('no service worker target to attach to');
+  const { sessionId } = await cdp.send('Target.attachToTarget', {
+    targetId: worker.targetId,
+    flatten: false,
+  });
+
+  let nextId = 1;
+  const waiting = new Map<number, (bytes: number) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return;
+    const message = JSON.parse(event.message) as {
+      id?: number;
+      result?: { usedSize?: number };
+    };
+    const resolve = message.id === undefined ? undefined : waiting.get(message.id);
+    if (!resolve) return;
+    waiting.delete(message.id!);
+    resolve(message.result?.usedSize ?? NaN);
+  });
+
+  return {
+    async usedMiB() {
+      const id = nextId++;
+      const answer = new Promise<number>((resolve) => waiting.set(id, resolve));
+      await cdp.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }),
+      });
+      // A worker that went away never answers: NaN instead of waiting forever.
+      const late = sleep(2000).then(() => NaN);
+      return (await Promise.race([answer, late])) / 1048576;
+    },
+    async close() {
+      await cdp.detach();
+      await page.close();
+    },
+  };
+}
