@@ -23,6 +23,26 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Attack suite, core rows (crypto, MIME, Autocrypt): node, like unit.
+        test: {
+          name: 'security',
+          include: ['test/security/core/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // Attack suite, browser rows: the built extension in real Chromium.
+        test: {
+          name: 'security-browser',
+          include: ['test/security/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

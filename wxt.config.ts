@@ -14,6 +14,20 @@ export default defineConfig({
     permissions: ['storage', 'unlimitedStorage'],
     // Our reader and composer frames are mounted in the webmail page; only
     // the webmail origins may load them.
+    // Our pages fetch nothing from the network, and the sandboxed frame of decrypted
+    // HTML inherits this policy on top of its own: a request the sanitiser missed
+    // has nowhere to go (EFAIL backchannels; attack suite EF-01..04).
+    content_security_policy: {
+      extension_pages: [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "img-src 'self' data:",
+        "style-src 'self' 'unsafe-inline'",
+        "form-action 'none'",
+        "base-uri 'none'",
+      ].join('; '),
+    },
     web_accessible_resources: [
       { resources: ['reader.html', 'composer.html'], matches: ECOSMAIL_MATCHES },
     ],

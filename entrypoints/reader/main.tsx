@@ -5,6 +5,7 @@ import type { Requests } from '../../src/messaging/protocol';
 import { t } from '../../src/ui/i18n';
 import { ErrorLine } from '../../src/ui/error-line';
 import { SignatureBanner } from '../../src/ui/signature-banner';
+import { DecryptedContent } from '../../src/ui/decrypted-content';
 
 type Described = Requests['reader.describe']['response'];
 type Decrypted = Requests['reader.decrypt']['response'];
@@ -48,11 +49,7 @@ function Reader() {
         </div>
       )}
       {result && <SignatureBanner result={result} />}
-      {result && (
-        <pre data-testid="plaintext" style="white-space:pre-wrap;font:inherit;margin:0">
-          {result.text}
-        </pre>
-      )}
+      {result && <DecryptedContent result={result} />}
       <ErrorLine error={error} />
     </main>
   );

@@ -121,6 +121,8 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   const result = await decryptMail(raw, account.privateKeyArmored, senderCerts(peer));
   return {
     text: result.text,
+    html: result.html,
+    embedded: result.embedded,
     signature: result.signature,
     signerMatchesFrom: result.signerMatchesFrom,
     from,

@@ -8,6 +8,7 @@ import type { ValidatedKey } from '../autocrypt/peer-state';
 import { parseContentType } from '../mime/content-type';
 import { contentText, MAX_RAW_MESSAGE_BYTES, parseMailDetailed } from '../mime/parse';
 import { signedPartBytes } from '../mime/signed';
+import type { Email } from 'postal-mime';
 import { checkKeydata } from './keydata';
 import { CryptoError } from '../openpgp/errors';
 import {
@@ -23,10 +24,25 @@ export interface GossipKey extends ValidatedKey {
   addr: string;
 }
 
-/** A decrypted message, ready to display. */
+/**
+ * A decrypted message, ready to display. Only what came out of the decryption is
+ * here: the text and HTML of the inner entity, each kept apart, never joined with
+ * the parts of the outer message around the ciphertext (EFAIL's MIME sandwich).
+ */
 export interface DecryptedMail {
   /** The decoded text of the inner entity ('' when it has none). */
   text: string;
+  /**
+   * The inner entity's HTML as sent, unsanitised, or null when it has none. The
+   * reader sanitises it and shows it in a sandboxed frame without network.
+   */
+  html: string | null;
+  /**
+   * The ciphertext was not the root of the message but one part among others
+   * (attacker text around it, a forwarded or quoted copy): the reader says so,
+   * since the surrounding mail is not what its author encrypted.
+   */
+  embedded: boolean;
   /** Signature status over the encrypted content. */
   signature:
     | { status: 'none' }
@@ -87,7 +103,9 @@ export async function decryptMail(
   const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
 
   return {
-    text: inner.mail.text ?? '',
+    text: inner.email.text ?? '',
+    html: inner.email.html ?? null,
+    embedded: isEmbedded(mail.contentType, email, mail.encrypted.armored),
     signature: publicCheck(combined),
     signerMatchesFrom:
       combined.status === 'valid' &&
@@ -95,6 +113,15 @@ export async function decryptMail(
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
   };
+}
+
+// RFC 3156 puts the ciphertext at the root (multipart/encrypted). Providers that
+// rebuild the message (P01, P02) leave no readable content beside the armor; any
+// other text or HTML next to it was added by somebody, which the reader must show.
+function isEmbedded(rootType: string, email: Email, armored: string): boolean {
+  if (rootType === 'multipart/encrypted') return false;
+  const besides = (email.text ?? '').replace(armored, '').trim();
+  return besides !== '' || (email.html ?? '').trim() !== '';
 }
 
 // Spec, "Key Gossip": the headers "MUST be placed in the root MIME part of the

@@ -78,6 +78,10 @@ export interface Requests {
     request: { ticket: string };
     response: {
       text: string;
+      /** Unsanitised HTML of the decrypted entity; the reader sanitises it. */
+      html: string | null;
+      /** The ciphertext was one part among others, not the message root. */
+      embedded: boolean;
       signature: SignatureSummary;
       signerMatchesFrom: boolean;
       from: string;
