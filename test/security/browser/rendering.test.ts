@@ -19,7 +19,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameLocator, Page } from 'playwright';
-import { launchWithExtension, setUpAccount, type ExtensionBrowser } from '../../e2e/browser';
+import {
+  launchWithExtension,
+  setUpAccount,
+  type ExtensionBrowser,
+} from '../../e2e/browser';
 import { frame, openMessage, signIn, startTestWebmail } from '../../e2e/webmail-page';
 import type { Webmail } from '../../../webmail/server';
 import { attackFile, attacksAvailable } from '../attack-corpus';
@@ -126,7 +130,9 @@ describe('attack suite: rendering of decrypted content', () => {
     // Control: the genuine plaintext is shown, alone.
     expect((await shown.textContent())?.trim()).toBe(secret);
     expect(await reader.locator('[data-testid="content-frame"]').count()).toBe(0);
-    await expect.poll(() => reader.locator('[data-testid="embedded-warning"]').count()).toBe(1);
+    await expect
+      .poll(() => reader.locator('[data-testid="embedded-warning"]').count())
+      .toBe(1);
     await settle(800);
     expect(guard.seen('attacker.ef01.test')).toEqual([]);
   });
