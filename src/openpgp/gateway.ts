@@ -62,7 +62,7 @@ export interface CertificateInfo {
   fingerprint: string;
   /** Key packet version: 4 or 6. */
   version: number;
-  /** The user ID strings, as written in the certificate. */
+  /** The user IDs the key certified itself, as written; uncertified ones are left out. */
   userIDs: string[];
 }
 
@@ -176,7 +176,7 @@ export async function readCertificate(bytes: Uint8Array): Promise<CertificateInf
   return {
     fingerprint: fingerprintOf(key),
     version: key.keyPacket.version,
-    userIDs: key.getUserIDs(),
+    userIDs: await certifiedUserIDs(key),
   };
 }
 
@@ -522,6 +522,23 @@ async function checkOne(
   return {
     status: 'valid',
     signerFingerprint: fingerprintOf(signer),
-    signerUserIDs: signer.getUserIDs(),
+    signerUserIDs: await certifiedUserIDs(signer),
   };
+}
+
+// User IDs with a valid self-certification. `getUserIDs()` lists every user ID
+// packet, and anybody can append one claiming any address to a certificate; only
+// one the key itself certified says whose key it is (CVE-2019-9148, attack SG-14).
+async function certifiedUserIDs(key: openpgp.Key): Promise<string[]> {
+  const certified: string[] = [];
+  for (const user of key.users) {
+    if (!user.userID) continue;
+    try {
+      await user.verify(undefined, KEY_CONFIG);
+      certified.push(user.userID.userID);
+    } catch {
+      // no valid self-certification: not the key holder's claim
+    }
+  }
+  return certified;
 }

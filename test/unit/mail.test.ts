@@ -89,6 +89,8 @@ describe('buildOutgoing + ingestMessage', () => {
     const forBob = await decryptMail(bytes(raw), bob.privateKeyArmored, [alice.keydata]);
     expect(forBob).toEqual({
       text: message.text,
+      html: null,
+      embedded: false,
       signature: { status: 'valid', signerFingerprint: alice.key.fingerprint },
       signerMatchesFrom: true,
       gossip: [],

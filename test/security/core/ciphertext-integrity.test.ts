@@ -11,7 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decryptAndVerify, MAX_PLAINTEXT_BYTES } from '../../../src/openpgp/gateway';
 import { CryptoError } from '../../../src/openpgp/errors';
 import {
+  compressed,
   flipByte,
+  internals,
   literal,
   messageBytes,
   sedPacket,
@@ -97,7 +99,8 @@ describe('EF-05..EF-07 integrity protection', () => {
     const seipd = await seipdV1(key, [literal('downgrade me')]);
     const sed = new openpgp.SymmetricallyEncryptedDataPacket();
     // SEIPDv1 body without its version byte and the 22-byte MDC packet at the end.
-    sed.encrypted = seipd.encrypted!.subarray(0, seipd.encrypted!.length - 22);
+    const body = internals(seipd).encrypted;
+    internals(sed).encrypted = body.subarray(0, body.length - 22);
     const pkesk = await sessionKeyPackets(key, publicKey);
 
     expect(await decrypt(messageBytes([...pkesk, sed]))).toBe('error:unauthenticated');
@@ -264,18 +267,9 @@ describe('EF-10 decompression bombs', () => {
   // all, so nesting never gets as far as the size bound: it is refused outright.
   it('EF-10 refuses nested compression', async () => {
     const zeros = new Uint8Array(MAX_PLAINTEXT_BYTES + 1024 * 1024);
-    const innerCompressed = new openpgp.CompressedDataPacket({
-      ...openpgp.config,
-      preferredCompressionAlgorithm: openpgp.enums.compression.zlib,
-    });
-    innerCompressed.packets = new openpgp.PacketList();
-    innerCompressed.packets.push(literal(zeros));
-    const outer = new openpgp.CompressedDataPacket({
-      ...openpgp.config,
-      preferredCompressionAlgorithm: openpgp.enums.compression.zip,
-    });
-    outer.packets = new openpgp.PacketList();
-    outer.packets.push(innerCompressed);
+    const outer = compressed(openpgp.enums.compression.zip, [
+      compressed(openpgp.enums.compression.zlib, [literal(zeros)]),
+    ]);
 
     const key = sessionKey();
     const bytes = messageBytes([

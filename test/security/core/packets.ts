@@ -4,6 +4,30 @@
  */
 import * as openpgp from 'openpgp';
 
+/**
+ * The packet internals these tests drive, which openpgp's type declarations keep
+ * private: building packets by hand is exactly what its API does not offer.
+ */
+export interface PacketInternals {
+  packets: openpgp.PacketList<openpgp.AnyPacket>;
+  encrypted: Uint8Array;
+  encrypt(algorithm: number, key: Uint8Array, config?: openpgp.Config): Promise<void>;
+  setBytes(bytes: Uint8Array, format: number): void;
+  sign(
+    key: unknown,
+    data: unknown,
+    date: Date,
+    detached: boolean,
+    config: object,
+  ): Promise<void>;
+  unhashedSubpackets: { type: number; critical: boolean; body: Uint8Array }[];
+}
+
+/** `packet` seen with its internals. */
+export function internals(packet: object): PacketInternals {
+  return packet as unknown as PacketInternals;
+}
+
 /** A session key for AES-256. */
 export function sessionKey(): { data: Uint8Array; algorithm: 'aes256' } {
   return { data: crypto.getRandomValues(new Uint8Array(32)), algorithm: 'aes256' };
@@ -11,8 +35,8 @@ export function sessionKey(): { data: Uint8Array; algorithm: 'aes256' } {
 
 /** A literal data packet holding `text`. */
 export function literal(text: string | Uint8Array): openpgp.LiteralDataPacket {
-  const packet = new openpgp.LiteralDataPacket(new Date());
-  packet.setBytes(
+  const packet = new openpgp.LiteralDataPacket();
+  internals(packet).setBytes(
     typeof text === 'string' ? new TextEncoder().encode(text) : text,
     openpgp.enums.literal.binary,
   );
@@ -45,8 +69,8 @@ export async function sedPacket(
   inner: openpgp.AnyPacket[],
 ): Promise<openpgp.SymmetricallyEncryptedDataPacket> {
   const packet = new openpgp.SymmetricallyEncryptedDataPacket();
-  packet.packets = listOf(inner) as never;
-  await packet.encrypt(openpgp.enums.symmetric.aes256, key.data);
+  internals(packet).packets = listOf(inner);
+  await internals(packet).encrypt(openpgp.enums.symmetric.aes256, key.data);
   return packet;
 }
 
@@ -57,13 +81,29 @@ export async function seipdV1(
 ): Promise<openpgp.SymEncryptedIntegrityProtectedDataPacket> {
   const packet = new openpgp.SymEncryptedIntegrityProtectedDataPacket();
   Object.assign(packet, { version: 1, packets: listOf(inner) });
-  await packet.encrypt(openpgp.enums.symmetric.aes256, key.data);
+  await internals(packet).encrypt(openpgp.enums.symmetric.aes256, key.data);
   return packet;
 }
 
 /** The binary message made of `packets`, in order. */
 export function messageBytes(packets: Iterable<openpgp.AnyPacket>): Uint8Array {
   return listOf([...packets]).write();
+}
+
+/** A compressed data packet (`algorithm`: openpgp's enum) holding `inner`. */
+export function compressed(
+  algorithm: number,
+  inner: openpgp.AnyPacket[],
+): openpgp.CompressedDataPacket {
+  const Compressed = openpgp.CompressedDataPacket as unknown as new (
+    config: object,
+  ) => openpgp.CompressedDataPacket;
+  const packet = new Compressed({
+    ...openpgp.config,
+    preferredCompressionAlgorithm: algorithm,
+  });
+  internals(packet).packets = listOf(inner);
+  return packet;
 }
 
 /** A copy of `bytes` with the byte at `index` (negative: from the end) flipped. */
