@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { summarise, summaryLines } from './security/summary';
 
 interface Step {
   name: string;
@@ -34,7 +35,7 @@ const failedSteps = steps.filter((step) => {
   return run(step.cmd) !== 0;
 });
 
-console.log('\n── tests: vitest run (unit, e2e)');
+console.log('\n── tests: vitest run (unit, e2e, security, security-browser)');
 const extra = process.argv.slice(2);
 run([
   'npx',
@@ -55,7 +56,10 @@ try {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
-    testResults: { status: string; assertionResults: unknown[] }[];
+    testResults: {
+      status: string;
+      assertionResults: { title: string; status: string }[];
+    }[];
   };
   passed = report.numPassedTests;
   failed = report.numFailedTests;
@@ -64,6 +68,8 @@ try {
   failed += report.testResults.filter(
     (f) => f.status === 'failed' && f.assertionResults.length === 0,
   ).length;
+  const results = report.testResults.flatMap((f) => f.assertionResults);
+  console.log(`\n${summaryLines(summarise(results)).join('\n')}`);
 } catch {
   console.error('no test report was written');
   failed += 1;
