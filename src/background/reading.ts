@@ -125,6 +125,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     embedded: result.embedded,
     signature: result.signature,
     signerMatchesFrom: result.signerMatchesFrom,
+    fromAmbiguous: result.fromAmbiguous,
     from,
   };
 };

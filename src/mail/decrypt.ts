@@ -55,6 +55,12 @@ export interface DecryptedMail {
    */
   signerMatchesFrom: boolean;
   /**
+   * The message names more than one From mailbox (two From fields or two addresses
+   * in one): there is no single author to bind a signature to, so
+   * `signerMatchesFrom` is false and the reader says why.
+   */
+  fromAmbiguous: boolean;
+  /**
    * Valid `Autocrypt-Gossip` headers of the payload's root part, for the caller to
    * apply with `updatePeerGossip` at the message's effective date.
    */
@@ -107,9 +113,13 @@ export async function decryptMail(
     html: inner.email.html ?? null,
     embedded: isEmbedded(mail.contentType, email, mail.encrypted.armored),
     signature: publicCheck(combined),
+    fromAmbiguous: mail.fromCount > 1,
+    // Compare the From addr-spec, never a display name, and only when there is
+    // exactly one From mailbox (attack suite SG-06, SG-07).
     signerMatchesFrom:
       combined.status === 'valid' &&
       mail.from !== null &&
+      mail.fromCount === 1 &&
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
   };

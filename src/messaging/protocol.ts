@@ -84,6 +84,8 @@ export interface Requests {
       embedded: boolean;
       signature: SignatureSummary;
       signerMatchesFrom: boolean;
+      /** More than one From mailbox: no single author to bind a signature to. */
+      fromAmbiguous: boolean;
       from: string;
     };
     senders: 'reader';

@@ -9,7 +9,7 @@ type Decrypted = Requests['reader.decrypt']['response'];
  * a display name.
  */
 export function SignatureBanner({ result }: { result: Decrypted }) {
-  const { signature, from, signerMatchesFrom } = result;
+  const { signature, from, signerMatchesFrom, fromAmbiguous } = result;
 
   let text: string;
   let tone = '';
@@ -36,6 +36,9 @@ export function SignatureBanner({ result }: { result: Decrypted }) {
       data-status={signature.status}
     >
       <strong>{t('encryptedBadge')}</strong> · {text}
+      {fromAmbiguous && (
+        <span data-testid="from-ambiguous"> · {t('sigFromAmbiguous')}</span>
+      )}
     </div>
   );
 }

@@ -93,6 +93,7 @@ describe('buildOutgoing + ingestMessage', () => {
       embedded: false,
       signature: { status: 'valid', signerFingerprint: alice.key.fingerprint },
       signerMatchesFrom: true,
+      fromAmbiguous: false,
       gossip: [],
     });
 
