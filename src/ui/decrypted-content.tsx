@@ -24,7 +24,9 @@ export function DecryptedContent({ result }: { result: Decrypted }) {
           sandbox=""
           title={t('readerContentTitle')}
           data-testid="content-frame"
-          srcdoc={contentFrameDocument(sanitiseHtml(result.html, t('remoteImageBlocked')))}
+          srcdoc={contentFrameDocument(
+            sanitiseHtml(result.html, t('remoteImageBlocked')),
+          )}
           style="width:100%;height:60vh;border:1px solid var(--line);border-radius:4px"
         />
       ) : (
