@@ -11,6 +11,7 @@ export type ProtocolErrorCode =
   | 'no-recipients'
   | 'cannot-encrypt'
   | 'submit-failed'
+  | 'rate-limited'
   | 'internal';
 
 /**
