@@ -9,10 +9,12 @@ describe('attack suite summary', () => {
       { title: 'EF-02 two', status: 'failed' },
       { title: 'EF-03 n/a: reason', status: 'skipped' },
       { title: 'control for EF-04', status: 'passed' },
+      { title: 'EF-05 (partial: half) works', status: 'passed' },
       { title: 'EF-100 not a row', status: 'passed' },
     ]);
     expect(summary.passed).toEqual(['EF-01']);
     expect(summary.failed).toEqual(['EF-02']);
+    expect(summary.partial).toEqual(['EF-05']);
     expect(summary.notApplicable).toEqual(['EF-03']);
     expect(summary.untested).toContain('EF-04');
     expect(ATTACK_ROWS).toHaveLength(70);

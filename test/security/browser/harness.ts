@@ -5,7 +5,7 @@
  * traffic.
  */
 import * as openpgp from 'openpgp';
-import type { BrowserContext } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import type { ExtensionBrowser } from '../../e2e/browser';
 import type { Webmail } from '../../../webmail/server';
 
@@ -119,4 +119,58 @@ export async function guardNetwork(
 /** Waits `ms`: time for lazy loads, fonts and media to try their requests. */
 export function settle(ms = 1500): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Stops every service worker of the browser over CDP, from an extension page
+ * (toolchain.md: `ServiceWorker.stopAllWorkers`). The next runtime message wakes a
+ * fresh worker with empty memory.
+ */
+export async function stopWorkers(browser: ExtensionBrowser, from?: Page): Promise<void> {
+  const page = from ?? (await browser.openExtensionPage('options.html'));
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+  if (!from) await page.close();
+}
+
+/** Everything in one storage area of the extension, read from an extension page. */
+export async function dumpStorage(
+  browser: ExtensionBrowser,
+  area: 'local' | 'session',
+): Promise<Record<string, unknown>> {
+  const page = await browser.openExtensionPage('options.html');
+  const all = await page.evaluate(async (which) => {
+    const { chrome } = globalThis as unknown as { chrome: ChromeStorage };
+    return chrome.storage[which].get(null);
+  }, area);
+  await page.close();
+  return all;
+}
+
+/** A plain mail from `from` carrying an Autocrypt header with a fresh key. */
+export async function autocryptMail(from: string, to: string): Promise<string> {
+  const { publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ email: from }],
+    format: 'object',
+  });
+  const keydata = Buffer.from(publicKey.write()).toString('base64');
+  const folded = keydata.replace(/.{1,72}/g, ' $&\r\n').trimEnd();
+  return [
+    `From: ${from}`,
+    `To: ${to}`,
+    `Subject: hello from ${from}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${Math.random().toString(36).slice(2)}@peer.test>`,
+    `Autocrypt: addr=${from}; prefer-encrypt=mutual; keydata=`,
+    folded,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Hello.',
+    '',
+  ].join('\r\n');
 }
