@@ -45,6 +45,7 @@ export interface AttackSummary {
 export function summarise(results: AssertionResult[]): AttackSummary {
   const summary: AttackSummary = {
     passed: [],
+    partial: [],
     failed: [],
     notApplicable: [],
     untested: [],
