@@ -126,12 +126,14 @@ export async function decryptMail(
 }
 
 // RFC 3156 puts the ciphertext at the root (multipart/encrypted). Providers that
-// rebuild the message (P01, P02) leave no readable content beside the armor; any
-// other text or HTML next to it was added by somebody, which the reader must show.
+// rebuild the message (P01, P02) leave nothing beside the control part, the data
+// part and an empty text; any other text, HTML or part next to the ciphertext (a
+// second ciphertext, an attachment) was added by somebody, which the reader shows.
 function isEmbedded(rootType: string, email: Email, armored: string): boolean {
   if (rootType === 'multipart/encrypted') return false;
   const besides = (email.text ?? '').replace(armored, '').trim();
-  return besides !== '' || (email.html ?? '').trim() !== '';
+  const otherParts = email.attachments.length > 2;
+  return besides !== '' || (email.html ?? '').trim() !== '' || otherParts;
 }
 
 // Spec, "Key Gossip": the headers "MUST be placed in the root MIME part of the
