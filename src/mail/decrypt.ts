@@ -46,7 +46,17 @@ export interface DecryptedMail {
   /** Signature status over the encrypted content. */
   signature:
     | { status: 'none' }
-    | { status: 'valid'; signerFingerprint: string }
+    | {
+        status: 'valid';
+        signerFingerprint: string;
+        /** When the signature was made (ms): shown beside the Date header. */
+        signedAt: number;
+        /**
+         * The signer named intended recipients and we are not one of them: an old
+         * signed message re-sent (surreptitious forwarding, attack SG-15).
+         */
+        addressedToOthers: boolean;
+      }
     | { status: 'invalid'; reason: string }
     | { status: 'unknown-key'; keyID: string };
   /**
@@ -92,7 +102,7 @@ export async function decryptMail(
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
   }
 
-  const { data, signature } = await decryptAndVerify({
+  const { data, signature, recipientFingerprints } = await decryptAndVerify({
     message: mail.encrypted.armored,
     decryptionKeysArmored: privateKeyArmored,
     verificationCerts: senderCerts,
@@ -112,7 +122,7 @@ export async function decryptMail(
     text: inner.email.text ?? '',
     html: inner.email.html ?? null,
     embedded: isEmbedded(mail.contentType, email, mail.encrypted.armored),
-    signature: publicCheck(combined),
+    signature: publicCheck(combined, recipientFingerprints),
     fromAmbiguous: mail.fromCount > 1,
     // Compare the From addr-spec, never a display name, and only when there is
     // exactly one From mailbox (attack suite SG-06, SG-07).
@@ -176,10 +186,20 @@ async function checkSignedEntity(
   });
 }
 
-function publicCheck(check: SignatureCheck): DecryptedMail['signature'] {
-  return check.status === 'valid'
-    ? { status: 'valid', signerFingerprint: check.signerFingerprint }
-    : check;
+function publicCheck(
+  check: SignatureCheck,
+  ourFingerprints: string[],
+): DecryptedMail['signature'] {
+  if (check.status !== 'valid') return check;
+  const { intendedRecipients } = check;
+  return {
+    status: 'valid',
+    signerFingerprint: check.signerFingerprint,
+    signedAt: check.signedAt,
+    addressedToOthers:
+      intendedRecipients.length > 0 &&
+      !intendedRecipients.some((fpr) => ourFingerprints.includes(fpr)),
+  };
 }
 
 // The address of a user ID: `Name <addr>` or a bare `addr`.

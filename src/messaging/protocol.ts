@@ -31,7 +31,14 @@ export interface HeaderSummary {
 /** Signature status of a decrypted message, as drawn by the reader. */
 export type SignatureSummary =
   | { status: 'none' }
-  | { status: 'valid'; signerFingerprint: string }
+  | {
+      status: 'valid';
+      signerFingerprint: string;
+      /** Signature creation time (ms), shown beside the Date header. */
+      signedAt: number;
+      /** The signer addressed it to other recipients (re-sent old mail). */
+      addressedToOthers: boolean;
+    }
   | { status: 'invalid'; reason: string }
   | { status: 'unknown-key'; keyID: string };
 

@@ -13,7 +13,10 @@ export function SignatureBanner({ result }: { result: Decrypted }) {
 
   let text: string;
   let tone = '';
-  if (signature.status === 'valid' && signerMatchesFrom) {
+  if (signature.status === 'valid' && signature.addressedToOthers) {
+    text = t('sigAddressedToOthers', from);
+    tone = 'warn';
+  } else if (signature.status === 'valid' && signerMatchesFrom) {
     text = t('sigValid', from);
   } else if (signature.status === 'valid') {
     text = t('sigValidOtherSigner', signature.signerFingerprint);
@@ -36,6 +39,12 @@ export function SignatureBanner({ result }: { result: Decrypted }) {
       data-status={signature.status}
     >
       <strong>{t('encryptedBadge')}</strong> · {text}
+      {signature.status === 'valid' && (
+        <span data-testid="signed-at">
+          {' · '}
+          {t('sigSignedAt', new Date(signature.signedAt).toLocaleString())}
+        </span>
+      )}
       {fromAmbiguous && (
         <span data-testid="from-ambiguous"> · {t('sigFromAmbiguous')}</span>
       )}

@@ -91,7 +91,12 @@ describe('buildOutgoing + ingestMessage', () => {
       text: message.text,
       html: null,
       embedded: false,
-      signature: { status: 'valid', signerFingerprint: alice.key.fingerprint },
+      signature: {
+        status: 'valid',
+        signerFingerprint: alice.key.fingerprint,
+        signedAt: expect.any(Number),
+        addressedToOthers: false,
+      },
       signerMatchesFrom: true,
       fromAmbiguous: false,
       gossip: [],
