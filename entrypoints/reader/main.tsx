@@ -6,6 +6,7 @@ import { t } from '../../src/ui/i18n';
 import { ErrorLine } from '../../src/ui/error-line';
 import { SignatureBanner } from '../../src/ui/signature-banner';
 import { DecryptedContent } from '../../src/ui/decrypted-content';
+import { showIdentity } from '../../src/ui/identity-text';
 
 type Described = Requests['reader.describe']['response'];
 type Decrypted = Requests['reader.decrypt']['response'];
@@ -42,7 +43,9 @@ function Reader() {
     <main>
       {info && !result && (
         <div class="status">
-          <p>{t('readerEncryptedFrom', info.from || t('unknownSender'))}</p>
+          <p>
+            {t('readerEncryptedFrom', showIdentity(info.from).text || t('unknownSender'))}
+          </p>
           <button onClick={decrypt} disabled={busy} data-testid="decrypt">
             {busy ? t('readerDecrypting') : t('readerDecrypt')}
           </button>

@@ -1,5 +1,6 @@
 import type { Requests } from '../messaging/protocol';
 import { t } from './i18n';
+import { showIdentity } from './identity-text';
 
 type Decrypted = Requests['reader.decrypt']['response'];
 
@@ -9,7 +10,9 @@ type Decrypted = Requests['reader.decrypt']['response'];
  * a display name.
  */
 export function SignatureBanner({ result }: { result: Decrypted }) {
-  const { signature, from, signerMatchesFrom, fromAmbiguous } = result;
+  const { signature, signerMatchesFrom, fromAmbiguous } = result;
+  const shown = showIdentity(result.from);
+  const from = shown.text;
 
   let text: string;
   let tone = '';
@@ -44,6 +47,9 @@ export function SignatureBanner({ result }: { result: Decrypted }) {
           {' · '}
           {t('sigSignedAt', new Date(signature.signedAt).toLocaleString())}
         </span>
+      )}
+      {(shown.hadBidiControls || shown.mixedScripts) && (
+        <span data-testid="identity-warning"> · {t('identitySuspicious')}</span>
       )}
       {fromAmbiguous && (
         <span data-testid="from-ambiguous"> · {t('sigFromAmbiguous')}</span>
