@@ -14,6 +14,8 @@ export default defineConfig({
     permissions: ['storage', 'unlimitedStorage'],
     // Our reader and composer frames are mounted in the webmail page; only
     // the webmail origins may load them.
+    // TODO(2026-12-04): no `require-trusted-types-for 'script'` yet (attack suite
+    // EX-07): the content frame's srcdoc and DOMPurify need a named policy first.
     // Our pages fetch nothing from the network, and the sandboxed frame of decrypted
     // HTML inherits this policy on top of its own: a request the sanitiser missed
     // has nowhere to go (EFAIL backchannels; attack suite EF-01..04).
