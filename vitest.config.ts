@@ -22,7 +22,7 @@ export default defineConfig({
           // Removing the rebuild's node_modules takes a while on a busy machine.
           hookTimeout: 120_000,
           // Last, alone: its npm ci would starve the browser suites' timing.
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -40,15 +40,36 @@ export default defineConfig({
       {
         // Firefox ESR with the Firefox MV3 build, over WebDriver BiDi. A
         // launch takes 3-8 s: each file shares one browser among its tests.
-        // It runs after the other projects so that two browsers never
+        // It runs after the Chromium projects so that two browsers never
         // compete for the two cores.
         test: {
           name: 'firefox',
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           include: ['test/firefox/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 90_000,
+        },
+      },
+      {
+        // Attack suite, core rows (crypto, MIME, Autocrypt): node, like unit.
+        test: {
+          name: 'security',
+          include: ['test/security/core/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // Attack suite, browser rows: the built extension in real Chromium.
+        test: {
+          name: 'security-browser',
+          // After the e2e project, so two Chromium suites never share the cores.
+          sequence: { groupOrder: 1 },
+          include: ['test/security/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
           fileParallelism: false,
         },
       },

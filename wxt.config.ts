@@ -49,6 +49,24 @@ export default defineConfig({
     permissions: ['storage', 'unlimitedStorage', 'identity'],
     // Gmail's API, for send path B only (the background posts one message).
     host_permissions: ['https://gmail.googleapis.com/*'],
+    // TODO(2026-12-04): no `require-trusted-types-for 'script'` yet (attack suite
+    // EX-07): the content frame's srcdoc and DOMPurify need a named policy first.
+    // Our pages fetch nothing but Gmail's API (send path B, from the background),
+    // and the sandboxed frame of decrypted HTML inherits this policy on top of its
+    // own: a request the sanitiser missed has nowhere to go (EFAIL backchannels;
+    // attack suite EF-01..04).
+    content_security_policy: {
+      extension_pages: [
+        "default-src 'self'",
+        "script-src 'self'",
+        "connect-src 'self' https://gmail.googleapis.com",
+        "object-src 'none'",
+        "img-src 'self' data:",
+        "style-src 'self' 'unsafe-inline'",
+        "form-action 'none'",
+        "base-uri 'none'",
+      ].join('; '),
+    },
     // Our reader and composer frames are mounted in the webmail page; only
     // the webmail origins may load them. The viewer is Gmail's fallback.
     web_accessible_resources: [

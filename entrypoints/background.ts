@@ -1,6 +1,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { KeyringStore } from '../src/keyring/store';
 import { TicketStore } from '../src/background/tickets';
+import { OperationLimits } from '../src/background/limits';
 import { createRouter } from '../src/background/router';
 import { handlers } from '../src/background/handlers';
 import type { Services } from '../src/background/context';
@@ -12,6 +13,7 @@ export default defineBackground(() => {
   const services: Services = {
     keyring: new KeyringStore(browser.storage.local),
     tickets: new TicketStore(browser.storage.session, browser.storage.local),
+    limits: new OperationLimits(browser.storage.session, () => Date.now()),
     now: () => Date.now(),
     async submitToPage(tabId, payload) {
       const message: PageSubmit = { channel: CHANNEL, name: 'page.submit', payload };

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { summarise, summaryLines } from './security/summary';
 
 interface Step {
   name: string;
@@ -36,7 +37,9 @@ const failedSteps = steps.filter((step) => {
   return run(step.cmd) !== 0;
 });
 
-console.log('\n── tests: vitest run (unit, packaging, e2e, firefox)');
+console.log(
+  '\n── tests: vitest run (unit, security, e2e, security-browser, firefox, packaging)',
+);
 const extra = process.argv.slice(2);
 run([
   'npx',
@@ -57,7 +60,10 @@ try {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
-    testResults: { status: string; assertionResults: { status: string }[] }[];
+    testResults: {
+      status: string;
+      assertionResults: { title: string; status: string }[];
+    }[];
   };
   passed = report.numPassedTests;
   failed = report.numFailedTests;
@@ -68,6 +74,8 @@ try {
     (f) =>
       f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
   ).length;
+  const results = report.testResults.flatMap((f) => f.assertionResults);
+  console.log(`\n${summaryLines(summarise(results)).join('\n')}`);
 } catch {
   console.error('no test report was written');
   failed += 1;

@@ -7,6 +7,8 @@ import { ErrorLine } from '../../src/ui/error-line';
 import { SignatureBanner } from '../../src/ui/signature-banner';
 import { useVisibility } from '../../src/ui/use-visibility';
 import { LocalError } from '../../src/ui/local-error';
+import { DecryptedContent } from '../../src/ui/decrypted-content';
+import { showIdentity } from '../../src/ui/identity-text';
 
 type Described = Requests['reader.describe']['response'];
 type Decrypted = Requests['reader.decrypt']['response'];
@@ -49,7 +51,9 @@ function Reader() {
     <main>
       {info && !result && (
         <div class="status">
-          <p>{t('readerEncryptedFrom', info.from || t('unknownSender'))}</p>
+          <p>
+            {t('readerEncryptedFrom', showIdentity(info.from).text || t('unknownSender'))}
+          </p>
           <button
             ref={decryptButton}
             onClick={decrypt}
@@ -61,11 +65,7 @@ function Reader() {
         </div>
       )}
       {result && <SignatureBanner result={result} />}
-      {result && (
-        <pre data-testid="plaintext" style="white-space:pre-wrap;font:inherit;margin:0">
-          {result.text}
-        </pre>
-      )}
+      {result && <DecryptedContent result={result} />}
       <ErrorLine error={error} />
     </main>
   );

@@ -65,7 +65,7 @@ export const composerRegister: Handler<'composer.register'> = async (
     inReplyTo,
     references: strList(payload.references, 'references', 100, 1000),
     pageAccount:
-      payload.pageAccount === null
+      payload.pageAccount == null
         ? null
         : canonicalAddr(str(payload.pageAccount, 'pageAccount', 320)),
     created: services.now(),

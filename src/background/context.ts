@@ -4,6 +4,7 @@
  */
 import type { KeyringStore, StoredAccount } from '../keyring/store';
 import type { TicketStore } from './tickets';
+import type { OperationLimits } from './limits';
 import type { RequestName, Requests, SenderKind } from '../messaging/protocol';
 import type { SubmitResult } from '../webmail/ecosmail/contract';
 import { ProtocolError } from '../messaging/errors';
@@ -12,6 +13,8 @@ import { ProtocolError } from '../messaging/errors';
 export interface Services {
   keyring: KeyringStore;
   tickets: TicketStore;
+  /** Per-key and per-view budgets of private-key operations. */
+  limits: OperationLimits;
   /** Hands a finished message to the content script of a tab. */
   submitToPage(
     tabId: number,

@@ -13,6 +13,7 @@ import type { IngestResult } from '../mail/incoming';
 import type { PeerState } from '../autocrypt/peer-state';
 import { requireAccount, type Handler } from './context';
 import { str } from './check';
+import { KEY_BUDGET, VIEW_BUDGET } from './limits';
 
 /** Raw messages above this size are refused before parsing (bytes). */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -121,6 +122,13 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     caller.tabId,
   );
   const account = await requireAccount(services);
+
+  // A page that shows message after message must not get our key to decrypt
+  // without bound (attack suite EX-08): one budget per view, one per key.
+  const ticketId = str(payload.ticket, 'ticket');
+  await services.limits.take(`view:${ticketId}`, VIEW_BUDGET);
+  await services.limits.take(`key:${account.fingerprint}`, KEY_BUDGET);
+
   const raw = base64ToBytes(ticket.raw);
 
   // decryptMail parses the message once and asks for the From peer's keys: a
@@ -130,8 +138,11 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   );
   return {
     text: result.text,
+    html: result.html,
+    embedded: result.embedded,
     signature: result.signature,
     signerMatchesFrom: result.signerMatchesFrom,
+    fromAmbiguous: result.fromAmbiguous,
     from: result.from,
   };
 };

@@ -43,6 +43,10 @@ export interface ComposerTicket {
 
 export type Ticket = ReaderTicket | ComposerTicket;
 
+// TODO(2026-12-04): a ticket is bound to its tab, not to the frame it was issued
+// for: the page can mount a second copy of our frame (same tab, same ticket), e.g.
+// transparent under its own button (attack suite EX-03/EX-04). Binding the ticket
+// to the first frame id that redeems it needs `sender.frameId` in the Caller.
 const PREFIX = 'ticket:';
 const RAW_PREFIX = 'ticket-raw:';
 const ENCRYPTED_PREFIX = 'encrypted-id:';

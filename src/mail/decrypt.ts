@@ -8,6 +8,7 @@ import type { ValidatedKey } from '../autocrypt/peer-state';
 import { parseContentType } from '../mime/content-type';
 import { contentText, MAX_RAW_MESSAGE_BYTES, parseMailDetailed } from '../mime/parse';
 import { signedPartBytes } from '../mime/signed';
+import type { Email } from 'postal-mime';
 import { checkKeydata } from './keydata';
 import { inlineArmor } from './inline';
 import { CryptoError } from '../openpgp/errors';
@@ -24,14 +25,39 @@ export interface GossipKey extends ValidatedKey {
   addr: string;
 }
 
-/** A decrypted message, ready to display. */
+/**
+ * A decrypted message, ready to display. Only what came out of the decryption is
+ * here: the text and HTML of the inner entity, each kept apart, never joined with
+ * the parts of the outer message around the ciphertext (EFAIL's MIME sandwich).
+ */
 export interface DecryptedMail {
   /** The decoded text of the inner entity ('' when it has none). */
   text: string;
+  /**
+   * The inner entity's HTML as sent, unsanitised, or null when it has none. The
+   * reader sanitises it and shows it in a sandboxed frame without network.
+   */
+  html: string | null;
+  /**
+   * The ciphertext was not the root of the message but one part among others
+   * (attacker text around it, a forwarded or quoted copy): the reader says so,
+   * since the surrounding mail is not what its author encrypted.
+   */
+  embedded: boolean;
   /** Signature status over the encrypted content. */
   signature:
     | { status: 'none' }
-    | { status: 'valid'; signerFingerprint: string }
+    | {
+        status: 'valid';
+        signerFingerprint: string;
+        /** When the signature was made (ms): shown beside the Date header. */
+        signedAt: number;
+        /**
+         * The signer named intended recipients and we are not one of them: an old
+         * signed message re-sent (surreptitious forwarding, attack SG-15).
+         */
+        addressedToOthers: boolean;
+      }
     | { status: 'invalid'; reason: string }
     | { status: 'unknown-key'; keyID: string };
   /**
@@ -41,6 +67,12 @@ export interface DecryptedMail {
   signerMatchesFrom: boolean;
   /** Canonical From address of the outer message ('' when it has none). */
   from: string;
+  /**
+   * The message names more than one From mailbox (two From fields or two addresses
+   * in one): there is no single author to bind a signature to, so
+   * `signerMatchesFrom` is false and the reader says why.
+   */
+  fromAmbiguous: boolean;
   /**
    * Valid `Autocrypt-Gossip` headers of the payload's root part, for the caller to
    * apply with `updatePeerGossip` at the message's effective date.
@@ -74,12 +106,17 @@ export async function decryptMail(
   const certs = Array.isArray(senderCerts) ? senderCerts : await senderCerts(from);
 
   const inline = inlineArmor(mail);
-  if (inline) return decryptInlineMail(inline, from, privateKeyArmored, certs);
+  if (inline) {
+    const result = await decryptInlineMail(inline, from, privateKeyArmored, certs);
+    // Text after the armor block was not encrypted: the reader labels it.
+    const besides = (mail.text ?? '').replace(inline, '').trim() !== '';
+    return { ...result, embedded: besides, fromAmbiguous: mail.fromCount > 1 };
+  }
   if (!mail.encrypted) {
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
   }
 
-  const { data, signature } = await decryptAndVerify({
+  const { data, signature, recipientFingerprints } = await decryptAndVerify({
     message: mail.encrypted.armored,
     decryptionKeysArmored: privateKeyArmored,
     verificationCerts: certs,
@@ -97,11 +134,17 @@ export async function decryptMail(
 
   return {
     from,
-    text: inner.mail.text ?? '',
-    signature: publicCheck(combined),
+    text: inner.email.text ?? '',
+    html: inner.email.html ?? null,
+    embedded: isEmbedded(mail.contentType, email, mail.encrypted.armored),
+    signature: publicCheck(combined, recipientFingerprints),
+    fromAmbiguous: mail.fromCount > 1,
+    // Compare the From addr-spec, never a display name, and only when there is
+    // exactly one From mailbox (attack suite SG-06, SG-07).
     signerMatchesFrom:
       combined.status === 'valid' &&
       mail.from !== null &&
+      mail.fromCount === 1 &&
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
   };
@@ -117,7 +160,7 @@ async function decryptInlineMail(
   privateKeyArmored: string,
   senderCerts: Uint8Array[],
 ): Promise<DecryptedMail> {
-  const { data, signature } = await decryptAndVerify({
+  const { data, signature, recipientFingerprints } = await decryptAndVerify({
     message: armored,
     decryptionKeysArmored: privateKeyArmored,
     verificationCerts: senderCerts,
@@ -125,13 +168,27 @@ async function decryptInlineMail(
   return {
     from: fromAddr,
     text: new TextDecoder().decode(data),
-    signature: publicCheck(signature),
+    html: null,
+    embedded: false,
+    fromAmbiguous: false,
+    signature: publicCheck(signature, recipientFingerprints),
     signerMatchesFrom:
       signature.status === 'valid' &&
       fromAddr !== '' &&
       signature.signerUserIDs.some((userID) => emailOf(userID) === fromAddr),
     gossip: [],
   };
+}
+
+// RFC 3156 puts the ciphertext at the root (multipart/encrypted). Providers that
+// rebuild the message (P01, P02) leave nothing beside the control part, the data
+// part and an empty text; any other text, HTML or part next to the ciphertext (a
+// second ciphertext, an attachment) was added by somebody, which the reader shows.
+function isEmbedded(rootType: string, email: Email, armored: string): boolean {
+  if (rootType === 'multipart/encrypted') return false;
+  const besides = (email.text ?? '').replace(armored, '').trim();
+  const otherParts = email.attachments.length > 2;
+  return besides !== '' || (email.html ?? '').trim() !== '' || otherParts;
 }
 
 // Spec, "Key Gossip": the headers "MUST be placed in the root MIME part of the
@@ -174,10 +231,20 @@ async function checkSignedEntity(
   });
 }
 
-function publicCheck(check: SignatureCheck): DecryptedMail['signature'] {
-  return check.status === 'valid'
-    ? { status: 'valid', signerFingerprint: check.signerFingerprint }
-    : check;
+function publicCheck(
+  check: SignatureCheck,
+  ourFingerprints: string[],
+): DecryptedMail['signature'] {
+  if (check.status !== 'valid') return check;
+  const { intendedRecipients } = check;
+  return {
+    status: 'valid',
+    signerFingerprint: check.signerFingerprint,
+    signedAt: check.signedAt,
+    addressedToOthers:
+      intendedRecipients.length > 0 &&
+      !intendedRecipients.some((fpr) => ourFingerprints.includes(fpr)),
+  };
 }
 
 // The address of a user ID: `Name <addr>` or a bare `addr`.

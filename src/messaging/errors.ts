@@ -13,6 +13,7 @@ export type ProtocolErrorCode =
   | 'submit-failed'
   | 'wrong-account'
   | 'not-authorised'
+  | 'rate-limited'
   | 'internal';
 
 /**

@@ -32,7 +32,14 @@ export interface HeaderSummary {
 /** Signature status of a decrypted message, as drawn by the reader. */
 export type SignatureSummary =
   | { status: 'none' }
-  | { status: 'valid'; signerFingerprint: string }
+  | {
+      status: 'valid';
+      signerFingerprint: string;
+      /** Signature creation time (ms), shown beside the Date header. */
+      signedAt: number;
+      /** The signer addressed it to other recipients (re-sent old mail). */
+      addressedToOthers: boolean;
+    }
   | { status: 'invalid'; reason: string }
   | { status: 'unknown-key'; keyID: string };
 
@@ -79,8 +86,14 @@ export interface Requests {
     request: { ticket: string };
     response: {
       text: string;
+      /** Unsanitised HTML of the decrypted entity; the reader sanitises it. */
+      html: string | null;
+      /** The ciphertext was one part among others, not the message root. */
+      embedded: boolean;
       signature: SignatureSummary;
       signerMatchesFrom: boolean;
+      /** More than one From mailbox: no single author to bind a signature to. */
+      fromAmbiguous: boolean;
       from: string;
     };
     senders: 'reader';

@@ -63,7 +63,7 @@ export interface CertificateInfo {
   fingerprint: string;
   /** Key packet version: 4 or 6. */
   version: number;
-  /** The user ID strings, as written in the certificate. */
+  /** The user IDs the key certified itself, as written; uncertified ones are left out. */
   userIDs: string[];
 }
 
@@ -74,7 +74,18 @@ export interface CertificateInfo {
  */
 export type SignatureCheck =
   | { status: 'none' }
-  | { status: 'valid'; signerFingerprint: string; signerUserIDs: string[] }
+  | {
+      status: 'valid';
+      signerFingerprint: string;
+      signerUserIDs: string[];
+      /** The signature's creation time (ms), to show beside the Date header. */
+      signedAt: number;
+      /**
+       * Upper-case fingerprints from Intended Recipient Fingerprint subpackets
+       * (RFC 9580 5.2.3.36); empty when the signer added none.
+       */
+      intendedRecipients: string[];
+    }
   | { status: 'invalid'; reason: string }
   | { status: 'unknown-key'; keyID: string };
 
@@ -180,7 +191,7 @@ export async function readCertificate(bytes: Uint8Array): Promise<CertificateInf
   return {
     fingerprint: fingerprintOf(key),
     version: key.keyPacket.version,
-    userIDs: key.getUserIDs(),
+    userIDs: await certifiedUserIDs(key),
   };
 }
 
@@ -313,7 +324,12 @@ export async function decryptAndVerify(opts: {
   message: string | Uint8Array;
   decryptionKeysArmored: string;
   verificationCerts: Uint8Array[];
-}): Promise<{ data: Uint8Array; signature: SignatureCheck }> {
+}): Promise<{
+  data: Uint8Array;
+  signature: SignatureCheck;
+  /** Primary fingerprints of the keys we decrypted with, for Intended Recipient checks. */
+  recipientFingerprints: string[];
+}> {
   const decryptionKeys = await readPrivateKeys(opts.decryptionKeysArmored);
   const verificationKeys = await readVerificationKeys(opts.verificationCerts);
   const message = await readEncryptedMessage(opts.message);
@@ -334,6 +350,7 @@ export async function decryptAndVerify(opts: {
   return {
     data: result.data,
     signature: await checkSignatures(result.signatures, verificationKeys),
+    recipientFingerprints: decryptionKeys.map(fingerprintOf),
   };
 }
 
@@ -545,9 +562,49 @@ async function checkOne(
     return { status: 'invalid', reason: (error as Error).message };
   }
 
+  const packet = (await result.signature).packets[0] as unknown as SignatureInternals;
   return {
     status: 'valid',
     signerFingerprint: fingerprintOf(signer),
-    signerUserIDs: signer.getUserIDs(),
+    signerUserIDs: await certifiedUserIDs(signer),
+    signedAt: packet.created?.getTime() ?? 0,
+    intendedRecipients: intendedRecipientsOf(packet),
   };
+}
+
+// openpgp 6.3.2 does not interpret subpacket 35; it keeps hashed subpackets it
+// does not know, with their raw body, in `unknownSubpackets`.
+interface SignatureInternals {
+  created: Date | null;
+  unknownSubpackets?: { type: number; body: Uint8Array }[];
+}
+
+const INTENDED_RECIPIENT = 35;
+
+// RFC 9580 5.2.3.36: one octet of key version, then the fingerprint.
+function intendedRecipientsOf(packet: SignatureInternals): string[] {
+  return (packet.unknownSubpackets ?? [])
+    .filter((sub) => sub.type === INTENDED_RECIPIENT && sub.body.length > 1)
+    .map((sub) =>
+      Array.from(sub.body.subarray(1), (b) => b.toString(16).padStart(2, '0'))
+        .join('')
+        .toUpperCase(),
+    );
+}
+
+// User IDs with a valid self-certification. `getUserIDs()` lists every user ID
+// packet, and anybody can append one claiming any address to a certificate; only
+// one the key itself certified says whose key it is (CVE-2019-9148, attack SG-14).
+async function certifiedUserIDs(key: openpgp.Key): Promise<string[]> {
+  const certified: string[] = [];
+  for (const user of key.users) {
+    if (!user.userID) continue;
+    try {
+      await user.verify(undefined, KEY_CONFIG);
+      certified.push(user.userID.userID);
+    } catch {
+      // no valid self-certification: not the key holder's claim
+    }
+  }
+  return certified;
 }

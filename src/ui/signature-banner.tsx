@@ -1,5 +1,6 @@
 import type { Requests } from '../messaging/protocol';
 import { t } from './i18n';
+import { showIdentity } from './identity-text';
 
 type Decrypted = Requests['reader.decrypt']['response'];
 
@@ -9,11 +10,16 @@ type Decrypted = Requests['reader.decrypt']['response'];
  * a display name.
  */
 export function SignatureBanner({ result }: { result: Decrypted }) {
-  const { signature, from, signerMatchesFrom } = result;
+  const { signature, signerMatchesFrom, fromAmbiguous } = result;
+  const shown = showIdentity(result.from);
+  const from = shown.text;
 
   let text: string;
   let tone = '';
-  if (signature.status === 'valid' && signerMatchesFrom) {
+  if (signature.status === 'valid' && signature.addressedToOthers) {
+    text = t('sigAddressedToOthers', from);
+    tone = 'warn';
+  } else if (signature.status === 'valid' && signerMatchesFrom) {
     text = t('sigValid', from);
   } else if (signature.status === 'valid') {
     text = t('sigValidOtherSigner', signature.signerFingerprint);
@@ -36,6 +42,18 @@ export function SignatureBanner({ result }: { result: Decrypted }) {
       data-status={signature.status}
     >
       <strong>{t('encryptedBadge')}</strong> · {text}
+      {signature.status === 'valid' && (
+        <span data-testid="signed-at">
+          {' · '}
+          {t('sigSignedAt', new Date(signature.signedAt).toLocaleString())}
+        </span>
+      )}
+      {(shown.hadBidiControls || shown.mixedScripts) && (
+        <span data-testid="identity-warning"> · {t('identitySuspicious')}</span>
+      )}
+      {fromAmbiguous && (
+        <span data-testid="from-ambiguous"> · {t('sigFromAmbiguous')}</span>
+      )}
     </div>
   );
 }

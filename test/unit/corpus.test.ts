@@ -166,6 +166,8 @@ describe.skipIf(!present)(`corpus in ${CORPUS_DIR}`, () => {
     expect(result.signature).toEqual({
       status: 'valid',
       signerFingerprint: me.fingerprint,
+      signedAt: expect.any(Number),
+      addressedToOthers: false,
     });
     expect(result.signerMatchesFrom).toBe(true);
   });

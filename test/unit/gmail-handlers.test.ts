@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { memoryArea } from '../../src/keyring/area';
 import { KeyringStore } from '../../src/keyring/store';
+import { OperationLimits } from '../../src/background/limits';
 import { TicketStore } from '../../src/background/tickets';
 import { handlers } from '../../src/background/handlers';
 import type { Caller, Services } from '../../src/background/context';
@@ -29,6 +30,7 @@ describe('Gmail compose paths in the background', () => {
     services = {
       keyring: new KeyringStore(memoryArea()),
       tickets: new TicketStore(memoryArea()),
+      limits: new OperationLimits(memoryArea(), () => Date.now()),
       now: () => Date.now(),
       submitToPage: async () => ({ v: 1, requestId: 'x', ok: true }),
       async toContent(tabId, message) {

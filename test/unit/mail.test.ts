@@ -90,8 +90,16 @@ describe('buildOutgoing + ingestMessage', () => {
     expect(forBob).toEqual({
       from: 'alice@example.org',
       text: message.text,
-      signature: { status: 'valid', signerFingerprint: alice.key.fingerprint },
+      html: null,
+      embedded: false,
+      signature: {
+        status: 'valid',
+        signerFingerprint: alice.key.fingerprint,
+        signedAt: expect.any(Number),
+        addressedToOthers: false,
+      },
       signerMatchesFrom: true,
+      fromAmbiguous: false,
       gossip: [],
     });
 

@@ -1,0 +1,297 @@
+/**
+ * Attack suite MV-01, MV-02, MV-04 and MV-07 in real Chromium: the MV3 service
+ * worker is stopped over CDP in the middle of work, two tabs write at once, and
+ * the browser restarts on the same profile. Nothing may be half-written or lost,
+ * and no view may stay stuck.
+ *
+ * How a vulnerable build fails: a key pair written in two steps leaves a public key
+ * without its private key when the worker dies between them (MV-01); a reader that
+ * awaits an answer that never comes stays on "Decrypting…" forever (MV-02); a
+ * read-modify-write of one shared record loses one tab's peer (MV-04); keys kept
+ * in memory or session storage are gone after a restart (MV-07).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import {
+  launchWithExtension,
+  setUpAccount,
+  type ExtensionBrowser,
+} from '../../e2e/browser';
+import { listPeers } from '../../e2e/peers';
+import {
+  frame,
+  openCompose,
+  openMessage,
+  sendAndWait,
+  signIn,
+  startTestWebmail,
+} from '../../e2e/webmail-page';
+import type { Webmail } from '../../../webmail/server';
+import {
+  autocryptMail,
+  deliverTo,
+  dumpStorage,
+  ownPublicKey,
+  pgpMimeMail,
+  settle,
+} from './harness';
+
+const ALICE = 'alice@ecosmail.test';
+
+interface StoredAccount {
+  fingerprint?: string;
+  privateKeyArmored?: string;
+  publicKeyArmored?: string;
+  keydata?: string;
+}
+
+/** Presses Create and stops the worker after `delayMs`; returns what the page shows. */
+async function createWhileStopping(browser: ExtensionBrowser, delayMs: number) {
+  const killer = await browser.openExtensionPage('options.html');
+  const cdp = await browser.context.newCDPSession(killer);
+  await cdp.send('ServiceWorker.enable');
+
+  const setup = await browser.openExtensionPage('setup.html');
+  await setup.fill('#addr', ALICE);
+  await setup.click('[data-testid="create-key"]');
+  if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+  await cdp.send('ServiceWorker.stopAllWorkers');
+
+  // Not stuck: within 20 s the page shows either the new key or an error.
+  const done = setup.locator('[data-testid="own-fingerprint"], [data-testid="error"]');
+  await done.first().waitFor({ timeout: 20_000 });
+  const outcome = (await setup.locator('[data-testid="own-fingerprint"]').count())
+    ? 'created'
+    : 'error';
+  await cdp.detach();
+  await killer.close();
+  return { setup, outcome };
+}
+
+describe('MV-01 worker stopped during key generation', () => {
+  it.each([0, 40])(
+    'MV-01 stopping the worker %i ms into key creation leaves all or nothing, and retry works',
+    async (delayMs) => {
+      const browser = await launchWithExtension();
+      try {
+        const { setup, outcome } = await createWhileStopping(browser, delayMs);
+        console.log(`MV-01 (${delayMs} ms): the page showed "${outcome}"`);
+
+        const { account } = (await dumpStorage(browser, 'local')) as {
+          account?: StoredAccount;
+        };
+        if (account) {
+          // All of it, in one record: never a public key without its private key.
+          expect(account.privateKeyArmored).toMatch(/BEGIN PGP PRIVATE KEY BLOCK/);
+          expect(account.publicKeyArmored).toMatch(/BEGIN PGP PUBLIC KEY BLOCK/);
+          expect(account.keydata).toBeTruthy();
+          expect(account.fingerprint).toMatch(/^[0-9A-F]{40}$/);
+        } else {
+          expect(outcome).toBe('error');
+          // Retry from the same page: the user is not stuck.
+          await setup.click('[data-testid="create-key"]');
+        }
+        await setup.reload();
+        const shown = await setup
+          .locator('[data-testid="own-fingerprint"]')
+          .textContent({ timeout: 20_000 });
+        const after = (await dumpStorage(browser, 'local')).account as StoredAccount;
+        expect(shown?.trim()).toBe(after.fingerprint);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
+
+  // Note: there is no key import yet, so no multi-key import to interrupt; its
+  // all-or-nothing test comes with the import feature.
+  it.skip('MV-01 n/a: multi-key import (no import feature yet)', () => {});
+});
+
+describe('MV-02 / MV-04 / MV-07 with the webmail', () => {
+  let webmail: Webmail;
+  let browser: ExtensionBrowser;
+  let page: Page;
+  let publicKey: string;
+  let fingerprint: string;
+
+  beforeAll(async () => {
+    webmail = await startTestWebmail();
+    browser = await launchWithExtension();
+    fingerprint = await setUpAccount(browser, ALICE, 'Alice');
+    publicKey = await ownPublicKey(browser);
+    page = await browser.context.newPage();
+    await signIn(page, webmail, ALICE);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await webmail?.stop();
+  });
+
+  it('MV-02 stopping the worker during decryption ends in a result or an error, and retry works', async () => {
+    const secret = `mv02-${Math.random().toString(36).slice(2)}`;
+    const big = `${secret}\r\n${'padding line of a long message\r\n'.repeat(60_000)}`;
+    const raw = await pgpMimeMail({
+      from: 'dana@peer.test',
+      to: ALICE,
+      subject: 'MV-02',
+      entity: `Content-Type: text/plain; charset=utf-8\r\n\r\n${big}`,
+      publicKey,
+    });
+    await openMessage(
+      page,
+      'inbox',
+      await deliverTo(webmail, raw, 'dana@peer.test', ALICE),
+    );
+    const reader = await frame(page, 'reader');
+
+    const killer = await browser.openExtensionPage('options.html');
+    const cdp = await browser.context.newCDPSession(killer);
+    await cdp.send('ServiceWorker.enable');
+    await reader.locator('[data-testid="decrypt"]').click();
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+    await killer.close();
+
+    // Not stuck on "Decrypting…": a result or an error within 20 s.
+    const settled = reader.locator('[data-testid="plaintext"], [data-testid="error"]');
+    await settled.first().waitFor({ timeout: 20_000 });
+    if (await reader.locator('[data-testid="error"]').count()) {
+      console.log('MV-02: the reader showed an error; retrying');
+      const button = reader.locator('[data-testid="decrypt"]');
+      expect(await button.isEnabled()).toBe(true);
+      await button.click();
+    } else {
+      console.log('MV-02: the decryption finished before the worker stopped');
+    }
+    await expect
+      .poll(() => reader.locator('[data-testid="plaintext"]').textContent(), {
+        timeout: 20_000,
+      })
+      .toContain(secret);
+
+    // No plaintext was left in storage on the way.
+    const stored = JSON.stringify([
+      await dumpStorage(browser, 'local'),
+      await dumpStorage(browser, 'session'),
+    ]);
+    expect(stored).not.toContain(secret);
+  });
+
+  it('MV-02 (partial: the composer may report an error for a mail the page did send) stopping the worker during send ends in Sent or an error, and retry sends', async () => {
+    const BOB = 'bob@ecosmail.test';
+    const before = (await webmail.mailbox(BOB, 'inbox')).length;
+    const composer = await openCompose(page);
+    await composer.locator('#to').fill(BOB);
+    await composer.locator('#subject').fill('MV-02 send');
+    await composer.locator('#body').fill('sent while the worker stops');
+
+    const killer = await browser.openExtensionPage('options.html');
+    const cdp = await browser.context.newCDPSession(killer);
+    await cdp.send('ServiceWorker.enable');
+    await composer.locator('[data-testid="send"]').click();
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+    await killer.close();
+
+    // Not stuck on "Sending…": the page says Sent, or our composer shows an error
+    // and its Send button works again.
+    const sent = page.locator('[data-testid="flash"]', { hasText: 'Sent' });
+    const error = composer.locator('[data-testid="error"]');
+    await expect
+      .poll(
+        async () =>
+          (await sent.isVisible()) || (await error.isVisible().catch(() => false)),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(true);
+    await settle(1000);
+    const composerLeft =
+      (await page.locator('iframe[data-ecosmail-frame="composer"]').count()) === 0;
+    if (!(await sent.isVisible()) && !composerLeft) {
+      console.log('MV-02 send: the composer showed an error; retrying');
+      await sendAndWait(page, composer);
+    } else if (!(await sent.isVisible())) {
+      // Seen on 2026-12-04: the page had the message and sent it while our
+      // composer, whose answer died with the worker, reported an error.
+      console.log('MV-02 send: an error was shown, but the page had sent the mail');
+    } else {
+      console.log('MV-02 send: sent before the worker stopped');
+    }
+    await expect
+      .poll(async () => (await webmail.mailbox(BOB, 'inbox')).length - before)
+      .toBeGreaterThanOrEqual(1);
+    const copies = (await webmail.mailbox(BOB, 'inbox')).length - before;
+    console.log(`MV-02 send: ${copies} cop${copies === 1 ? 'y' : 'ies'} delivered`);
+  });
+
+  it('MV-04 two tabs reporting different peers at the same time lose neither', async () => {
+    const peers = ['p1@peer.test', 'p2@peer.test', 'p3@peer.test', 'p4@peer.test'];
+    const ids: string[] = [];
+    for (const peer of peers) {
+      ids.push(await deliverTo(webmail, await autocryptMail(peer, ALICE), peer, ALICE));
+    }
+    const tabs = [page, await browser.context.newPage()];
+    // Same browser, same webmail session: the second tab is signed in already.
+    await tabs[1]!.goto(webmail.url);
+    await tabs[1]!.waitForSelector(`html[data-ecosmail-account="${ALICE}"]`);
+
+    // Both tabs open their messages at once, twice over.
+    for (let round = 0; round < 2; round++) {
+      await Promise.all(
+        tabs.map((tab, i) => openMessage(tab, 'inbox', ids[round * 2 + i]!)),
+      );
+    }
+
+    await expect
+      .poll(async () => (await listPeers(browser)).map((p) => p.addr).sort(), {
+        timeout: 20_000,
+      })
+      .toEqual(expect.arrayContaining(peers));
+    await tabs[1]!.close();
+  });
+
+  it('MV-07 (partial: no backup prompt yet) a browser restart on the same profile keeps the key and every peer', async () => {
+    const before = (await listPeers(browser)).map((p) => p.addr).sort();
+    expect(before.length).toBeGreaterThanOrEqual(4);
+    const profileDir = browser.profileDir;
+    await browser.close();
+
+    browser = await launchWithExtension({ profileDir });
+    const options = await browser.openExtensionPage('options.html');
+    const shown = await options
+      .locator('[data-testid="own-fingerprint"]')
+      .textContent({ timeout: 20_000 });
+    expect(shown?.trim()).toBe(fingerprint);
+    await options.close();
+    expect((await listPeers(browser)).map((p) => p.addr).sort()).toEqual(before);
+
+    // Session data (views, counters) went with the browser; reading still works.
+    const session = await dumpStorage(browser, 'session');
+    expect(Object.keys(session).filter((k) => k.startsWith('ticket:'))).toEqual([]);
+    const secret = `mv07-${Math.random().toString(36).slice(2)}`;
+    const raw = await pgpMimeMail({
+      from: 'dana@peer.test',
+      to: ALICE,
+      subject: 'after restart',
+      entity: `Content-Type: text/plain; charset=utf-8\r\n\r\n${secret}`,
+      publicKey,
+    });
+    page = await browser.context.newPage();
+    await signIn(page, webmail, ALICE);
+    await openMessage(
+      page,
+      'inbox',
+      await deliverTo(webmail, raw, 'dana@peer.test', ALICE),
+    );
+    const reader = await frame(page, 'reader');
+    await reader.locator('[data-testid="decrypt"]').click();
+    await expect
+      .poll(() => reader.locator('[data-testid="plaintext"]').textContent())
+      .toContain(secret);
+    await settle(100);
+  });
+});
