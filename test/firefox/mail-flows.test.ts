@@ -132,7 +132,10 @@ describe('Firefox: the add-on end to end', () => {
     expect(raw).not.toContain(secret);
     const { mail } = await readMail(dana, out!.raw);
     expect(mail.text).toContain(secret);
-    expect(mail.signature).toEqual({ status: 'valid', signerFingerprint: aliceFpr });
+    expect(mail.signature).toMatchObject({
+      status: 'valid',
+      signerFingerprint: aliceFpr,
+    });
   });
 
   it('should decrypt an encrypted answer in our reader frame after a click', async () => {
