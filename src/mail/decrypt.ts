@@ -9,6 +9,11 @@ import { parseContentType } from '../mime/content-type';
 import { contentText, MAX_RAW_MESSAGE_BYTES, parseMailDetailed } from '../mime/parse';
 import { signedPartBytes } from '../mime/signed';
 import { checkKeydata } from './keydata';
+import {
+  readProtectedHeaders,
+  withoutLegacyDisplay,
+  type ProtectedHeaders,
+} from './protected-headers';
 import { CryptoError } from '../openpgp/errors';
 import {
   combineSignatureChecks,
@@ -43,6 +48,11 @@ export interface DecryptedMail {
    * apply with `updatePeerGossip` at the message's effective date.
    */
   gossip: GossipKey[];
+  /**
+   * Header fields protected by the encryption (RFC 9788): of the payload root, or of
+   * the signed part when the payload is multipart/signed. Null when there are none.
+   */
+  protectedHeaders: ProtectedHeaders | null;
 }
 
 /**
@@ -78,8 +88,11 @@ export async function decryptMail(
 
   const inner = await parseMailDetailed(data);
   const checks = [signature];
+  let protectedHeaders = readProtectedHeaders(inner);
   if (inner.mail.contentType === 'multipart/signed') {
-    checks.push(await checkSignedEntity(data, inner, senderCerts));
+    const signed = await checkSignedEntity(data, inner, senderCerts);
+    checks.push(signed.check);
+    protectedHeaders ??= signed.protectedHeaders;
   }
   const combined = combineSignatureChecks(checks);
 
@@ -87,13 +100,16 @@ export async function decryptMail(
   const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
 
   return {
-    text: inner.mail.text ?? '',
+    text: protectedHeaders
+      ? withoutLegacyDisplay(inner.mail.text ?? '', protectedHeaders)
+      : (inner.mail.text ?? ''),
     signature: publicCheck(combined),
     signerMatchesFrom:
       combined.status === 'valid' &&
       mail.from !== null &&
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
+    protectedHeaders,
   };
 }
 
@@ -121,20 +137,26 @@ async function checkSignedEntity(
   entity: Uint8Array,
   parsed: Awaited<ReturnType<typeof parseMailDetailed>>,
   certs: Uint8Array[],
-): Promise<SignatureCheck> {
+): Promise<{ check: SignatureCheck; protectedHeaders: ProtectedHeaders | null }> {
   const contentType = parseContentType(parsed.header('content-type')[0]);
   const boundary = contentType.params.get('boundary');
   const signed = boundary ? signedPartBytes(entity, boundary) : null;
   const signaturePart = parsed.email.attachments.find(
     (part) => part.mimeType === 'application/pgp-signature',
   );
-  if (!signed || !signaturePart) return { status: 'none' };
+  if (!signed) return { check: { status: 'none' }, protectedHeaders: null };
 
-  return verifyDetached({
+  // Inside the encryption the signed part's header fields are protected whatever
+  // the signature says: the encryption already keeps them from the transport.
+  const protectedHeaders = readProtectedHeaders(await parseMailDetailed(signed));
+  if (!signaturePart) return { check: { status: 'none' }, protectedHeaders };
+
+  const check = await verifyDetached({
     data: signed,
     signature: contentText(signaturePart),
     verificationCerts: certs,
   });
+  return { check, protectedHeaders };
 }
 
 function publicCheck(check: SignatureCheck): DecryptedMail['signature'] {

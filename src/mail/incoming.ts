@@ -63,10 +63,7 @@ export async function ingestMessage(
     mail.from.addr,
   );
 
-  // "the sending time of the message as indicated by its Date header, or the time
-  // of receipt if that date is in the future or unavailable".
-  const sent = mail.date?.getTime();
-  const effectiveDate = sent !== undefined && sent <= receivedAt ? sent : receivedAt;
+  const effectiveDate = effectiveDateOf(mail, receivedAt);
 
   // An invalid header counts as none: it only moves last_seen.
   const header =
@@ -81,6 +78,16 @@ export async function ingestMessage(
   const peer = updatePeerState(previous, { addr: mail.from.addr, effectiveDate, header });
 
   return { mail, verdict, skipped: null, peer, fingerprint: header?.fingerprint ?? null };
+}
+
+/**
+ * The message's effective date (ms). Spec: "the sending time of the message as
+ * indicated by its Date header, or the time of receipt if that date is in the future
+ * or unavailable".
+ */
+export function effectiveDateOf(mail: ParsedMail, receivedAt: number): number {
+  const sent = mail.date?.getTime();
+  return sent !== undefined && sent <= receivedAt ? sent : receivedAt;
 }
 
 // Spec: messages "SHOULD be ignored" when auto-replied (RFC 3834), multipart/report,
@@ -105,10 +112,13 @@ function skippedVerdict(skipped: SkipReason): HeaderVerdict {
   return { valid: false, reason, detail: `${why}: message ignored for Autocrypt` };
 }
 
-// Spec: "If there is more than one valid header, this SHOULD be treated as an
-// error, and all Autocrypt headers discarded as invalid." Valid means syntax and
-// keydata both pass; with no valid header the first problem is reported.
-async function judgeHeaders(
+/**
+ * The verdict on a message's Autocrypt header values from `fromAddr`, keydata
+ * included. Spec: "If there is more than one valid header, this SHOULD be treated
+ * as an error, and all Autocrypt headers discarded as invalid." Valid means syntax
+ * and keydata both pass; with no valid header the first problem is reported.
+ */
+export async function judgeHeaders(
   values: string[],
   fromAddr: string,
 ): Promise<CheckedVerdict | { verdict: null; fingerprint: null }> {
