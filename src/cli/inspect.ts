@@ -100,7 +100,7 @@ export interface FileReport {
     | null
     | ({ ok: true; text: string; signer_matches_from: boolean } & ReportedSignature)
     | { ok: false; error: string; detail: string };
-  /** Signature of unencrypted content; null when there is nothing to check. */
+  /** Text and signature of unencrypted content; null for encrypted content. */
   verify: null | ({ form: string; text: string } & ReportedSignature);
   /** The subject to display from protected headers, or null. */
   protected_subject: string | null;
@@ -294,13 +294,12 @@ async function inspectMail(
       ...(await certs()),
       ...(options.certs ?? []),
     ]);
-    if (signed.form !== 'none') {
-      report.verify = {
-        form: signed.form,
-        text: signed.text,
-        ...signature(signed.signature),
-      };
-    }
+    // Form 'none' with signature 'none': the message is not signed.
+    report.verify = {
+      form: signed.form,
+      text: signed.text,
+      ...signature(signed.signature),
+    };
     // Unsigned and unencrypted: only a root that marks itself as carrying protected
     // headers (a decrypted payload saved to a file) has a protected Subject.
     const own = signed.form === 'none' ? readProtectedHeaders(detailed, true) : null;

@@ -92,6 +92,13 @@ describe('buildOutgoing + ingestMessage', () => {
       signature: { status: 'valid', signerFingerprint: alice.key.fingerprint },
       signerMatchesFrom: true,
       gossip: [],
+      protectedHeaders: {
+        subject: message.subject,
+        from: 'alice@example.org',
+        to: ['bob@example.net'],
+        cc: [],
+        autocrypt: [],
+      },
     });
 
     const sentCopy = await decryptMail(bytes(raw), alice.privateKeyArmored, []);
