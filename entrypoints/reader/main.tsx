@@ -49,6 +49,11 @@ function Reader() {
       )}
       {result && <SignatureBanner result={result} />}
       {result && (
+        <h2 class="subject" data-testid="subject">
+          {result.subject}
+        </h2>
+      )}
+      {result && (
         <pre data-testid="plaintext" style="white-space:pre-wrap;font:inherit;margin:0">
           {result.text}
         </pre>

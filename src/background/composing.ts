@@ -157,6 +157,14 @@ export const composerSend: Handler<'composer.send'> = async (
 
   const encrypt = payload.encrypt === true;
   const certs = encrypt ? await keysFor(services, recipients) : null;
+  const settings = await services.keyring.getSettings();
+
+  // Spec, "Key Gossip": with more than one recipient, each one's key goes inside the
+  // encryption so that everybody can reply to all encrypted.
+  const gossip =
+    certs && recipients.length > 1
+      ? recipients.map((addr, i) => ({ addr, keydata: certs[i]! }))
+      : [];
 
   const mime = await buildOutgoing(
     {
@@ -176,6 +184,7 @@ export const composerSend: Handler<'composer.send'> = async (
     },
     certs,
     new Date(services.now()),
+    { protectHeaders: settings.protect_headers, gossip },
   );
 
   const result = await services.submitToPage(t.tabId, {

@@ -3,8 +3,9 @@
  * its Autocrypt header updates the peer state; an encrypted message gets a
  * ticket for the reader frame, which decrypts only after the user's click.
  */
-import { ingestMessage, decryptMail } from '../mail/incoming';
-import { parseMail } from '../mime/parse';
+import { ingestMessage, decryptMail, skipReason } from '../mail/incoming';
+import { applyDecryptedMail } from '../mail/after-decryption';
+import { parseMail, parseMailDetailed } from '../mime/parse';
 import { base64ToBytes } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
 import type { HeaderSummary } from '../messaging/protocol';
@@ -114,15 +115,33 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   const account = await requireAccount(services);
   const raw = base64ToBytes(ticket.raw);
 
-  const mail = await parseMail(raw);
+  const { mail, header } = await parseMailDetailed(raw);
   const from = mail.from?.addr ?? '';
   const peer = from ? await services.keyring.getPeer(from) : undefined;
 
   const result = await decryptMail(raw, account.privateKeyArmored, senderCerts(peer));
+
+  // What the payload teaches about peers: a header protected by the encryption and
+  // the recipients' gossiped keys. Autocrypt's message-level skips apply here too.
+  await services.keyring.withPeers(async (tx) => {
+    const effects = await applyDecryptedMail({
+      mail,
+      decrypted: result,
+      skipped: skipReason(mail, header('auto-submitted')) !== null,
+      receivedAt: services.now(),
+      ownAddr: account.addr,
+      getPeer: tx.getPeer,
+    });
+    for (const changed of effects.changed) await tx.putPeer(changed);
+  });
+
+  // RFC 9788: the protected Subject is the one to show; the outer one may be "[...]".
+  const hp = result.protectedHeaders;
   return {
     text: result.text,
     signature: result.signature,
     signerMatchesFrom: result.signerMatchesFrom,
     from,
+    subject: hp?.subject ?? mail.subject,
   };
 };

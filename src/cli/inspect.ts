@@ -91,6 +91,8 @@ export interface FileReport {
   skipped: string | null;
   /** Gossip keys applied from the decrypted payload. */
   gossip: { addr: string; fingerprint: string }[];
+  /** The gossiped peers' states after this file, with the recommendation for each. */
+  gossip_peers: (ReportedPeer & { recommendation: Recommendation })[];
   /** The sender's peer state after this file, or null when there is none. */
   peer: ReportedPeer | null;
   /** The Autocrypt recommendation for replying to the sender. */
@@ -362,6 +364,12 @@ async function inspectEncrypted(
     addr,
     fingerprint,
   }));
+  for (const { addr } of report.gossip) {
+    const peer = await keyring.getPeer(addr);
+    if (!peer) continue;
+    const rec = await recommendation(peer, false, options);
+    report.gossip_peers.push({ ...reportedPeer(peer), recommendation: rec });
+  }
   if (effects.protectedVerdict) {
     const { verdict, fingerprint } = effects.protectedVerdict;
     report.autocrypt_protected = toReported(verdict, fingerprint);
@@ -514,6 +522,7 @@ function emptyReport(file: string, kind: FileKind): FileReport {
     autocrypt_protected: null,
     skipped: null,
     gossip: [],
+    gossip_peers: [],
     peer: null,
     recommendation: null,
     decrypt: null,

@@ -90,9 +90,14 @@ export function effectiveDateOf(mail: ParsedMail, receivedAt: number): number {
   return sent !== undefined && sent <= receivedAt ? sent : receivedAt;
 }
 
-// Spec: messages "SHOULD be ignored" when auto-replied (RFC 3834), multipart/report,
-// or with more than one address in From. Without any From there is no peer either.
-function skipReason(mail: ParsedMail, autoSubmitted: string[]): SkipReason | null {
+/**
+ * Why Autocrypt ignores a message, or null. Spec: messages "SHOULD be ignored" when
+ * auto-replied (RFC 3834), multipart/report, or with more than one address in
+ * From. Without any From there is no peer either.
+ *
+ * @param autoSubmitted the values of the message's Auto-Submitted header
+ */
+export function skipReason(mail: ParsedMail, autoSubmitted: string[]): SkipReason | null {
   if (mail.isReport) return 'multipart-report';
   if (autoSubmitted.some((value) => /^\s*auto-replied\b/i.test(value)))
     return 'auto-replied';

@@ -81,6 +81,8 @@ export interface Requests {
       signature: SignatureSummary;
       signerMatchesFrom: boolean;
       from: string;
+      /** The protected Subject when the payload has one, else the outer Subject. */
+      subject: string;
     };
     senders: 'reader';
   };
