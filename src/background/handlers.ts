@@ -9,6 +9,13 @@ import {
   composerSend,
 } from './composing';
 import { peersList } from './peers';
+import { exportPublicKey, settingsGet, settingsSet } from './settings';
+import {
+  setupMessageCreate,
+  setupMessageImport,
+  setupMessageInspect,
+  setupMessageSend,
+} from './setup-message';
 
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
@@ -21,4 +28,11 @@ export const handlers: HandlerTable = {
   'composer.recommend': composerRecommend,
   'composer.send': composerSend,
   'peers.list': peersList,
+  'settings.get': settingsGet,
+  'settings.set': settingsSet,
+  'account.exportPublicKey': exportPublicKey,
+  'setupMessage.create': setupMessageCreate,
+  'setupMessage.send': setupMessageSend,
+  'setupMessage.inspect': setupMessageInspect,
+  'setupMessage.import': setupMessageImport,
 };

@@ -59,6 +59,8 @@ export interface SetupMessage {
   passphraseFormat: string | null;
   /** Its `Passphrase-Begin` armor header (the code's first digits), or null. */
   passphraseBegin: string | null;
+  /** The account it belongs to (From = To) for a mail; null for a bare file. */
+  addr: string | null;
 }
 
 /** The account a Setup Message carries, ready to store. */
@@ -156,8 +158,8 @@ export async function findSetupMessage(
   ownAddr?: string,
 ): Promise<SetupMessage> {
   const text = new TextDecoder().decode(raw);
-  const armored = /^\s*-----BEGIN PGP MESSAGE-----/.test(text)
-    ? firstArmoredMessage(text)
+  const { armored, addr } = /^\s*-----BEGIN PGP MESSAGE-----/.test(text)
+    ? { armored: firstArmoredMessage(text), addr: null as string | null }
     : await setupPartOfMail(raw, ownAddr);
   if (!armored) {
     throw new SetupMessageError('malformed', 'no armored payload in the setup part');
@@ -178,6 +180,7 @@ export async function findSetupMessage(
     armored,
     passphraseFormat: headers.get('passphrase-format') ?? null,
     passphraseBegin: headers.get('passphrase-begin') ?? null,
+    addr,
   };
 }
 
@@ -228,7 +231,7 @@ export async function importSetupMessage(
 async function setupPartOfMail(
   raw: Uint8Array,
   ownAddr?: string,
-): Promise<string | null> {
+): Promise<{ armored: string | null; addr: string }> {
   const { mail, email, header } = await parseMailDetailed(raw);
 
   // "If the MUA discovers an e-mail message that has the Autocrypt-Setup-Message
@@ -259,7 +262,7 @@ async function setupPartOfMail(
     throw new SetupMessageError('malformed', 'no application/autocrypt-setup part');
   }
   // "There MAY be text above or below the ASCII-armored encrypted data".
-  return firstArmoredMessage(contentText(part));
+  return { armored: firstArmoredMessage(contentText(part)), addr: from };
 }
 
 function firstArmoredMessage(text: string): string | null {

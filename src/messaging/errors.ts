@@ -11,6 +11,8 @@ export type ProtocolErrorCode =
   | 'no-recipients'
   | 'cannot-encrypt'
   | 'submit-failed'
+  | 'no-compose-slot'
+  | 'no-setup-message'
   | 'internal';
 
 /**

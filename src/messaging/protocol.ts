@@ -44,6 +44,16 @@ export interface PeerSummary {
   autocrypt_timestamp: number;
   gossip_only: boolean;
   recommendation: Recommendation;
+  /** Every key seen for this peer, oldest first (times in ms). */
+  history: { fingerprint: string; first_seen: number; source: 'autocrypt' | 'gossip' }[];
+}
+
+/** The user's choices, as the options page shows and changes them. */
+export interface SettingsView {
+  /** `accounts[addr].prefer_encrypt`. */
+  prefer_encrypt: PreferEncrypt;
+  /** Hide the Subject of encrypted mail outside the encryption (RFC 9788). */
+  protect_headers: boolean;
 }
 
 /** One recipient's recommendation in the composer. */
@@ -131,6 +141,44 @@ export interface Requests {
     response: PeerSummary[];
     senders: 'options';
   };
+  'settings.get': {
+    request: Record<string, never>;
+    response: SettingsView;
+    senders: 'options';
+  };
+  'settings.set': {
+    request: Partial<SettingsView>;
+    response: SettingsView;
+    senders: 'options';
+  };
+  'account.exportPublicKey': {
+    request: Record<string, never>;
+    response: { armored: string; fingerprint: string };
+    senders: 'options';
+  };
+  /** Makes a Setup Message and its code; the code is answered once, never stored. */
+  'setupMessage.create': {
+    request: Record<string, never>;
+    response: { code: string; mime: string };
+    senders: 'options';
+  };
+  /** Sends the last created Setup Message to ourselves through an open compose slot. */
+  'setupMessage.send': {
+    request: Record<string, never>;
+    response: { sent: true };
+    senders: 'options';
+  };
+  /** Reads a Setup Message file without decrypting it (for the code prompt). */
+  'setupMessage.inspect': {
+    request: { raw: string /* base64 */; addr?: string };
+    response: { passphraseFormat: string | null; passphraseBegin: string | null };
+    senders: 'options' | 'setup';
+  };
+  'setupMessage.import': {
+    request: { raw: string /* base64 */; code: string; addr?: string };
+    response: AccountStatus;
+    senders: 'options' | 'setup';
+  };
 }
 
 /** Name of a request. */
@@ -149,6 +197,13 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'composer.recommend': ['composer'],
     'composer.send': ['composer'],
     'peers.list': ['options'],
+    'settings.get': ['options'],
+    'settings.set': ['options'],
+    'account.exportPublicKey': ['options'],
+    'setupMessage.create': ['options'],
+    'setupMessage.send': ['options'],
+    'setupMessage.inspect': ['options', 'setup'],
+    'setupMessage.import': ['options', 'setup'],
   };
 
 /** A request on the wire. */
