@@ -263,11 +263,16 @@ export async function encryptAndSign(opts: {
   }
 
   const encryptionKeys = [...recipients, signingKey.toPublic()];
+  const encryptionKeyIDs = await Promise.all(
+    encryptionKeys.map((key) => chooseEncryptionKeyID(key, date)),
+  );
   let armored: string;
   try {
     armored = await openpgp.encrypt({
       message: await openpgp.createMessage({ binary: opts.data, date }),
       encryptionKeys,
+      // openpgp reads an undefined entry as "choose for me".
+      encryptionKeyIDs: encryptionKeyIDs as openpgp.KeyID[],
       signingKeys: signingKey,
       date,
       format: 'armored',
@@ -384,6 +389,39 @@ export function combineSignatureChecks(checks: SignatureCheck[]): SignatureCheck
     checks.find((check) => check.status === 'valid') ??
     checks.find((check) => check.status === 'unknown-key') ?? { status: 'none' }
   );
+}
+
+/**
+ * The encryption subkey to use for a certificate with several: the one valid at
+ * `date` whose expiry is nearest (one that never expires comes last), newest first
+ * among equals. draft-autocrypt-openpgp-v2-cert rotates short-lived encryption
+ * subkeys and publishes the next one ahead of time; the soonest-expiring valid one
+ * is the one the owner expects to be used now. openpgp's own choice would be the
+ * newest, which may be a key its owner does not use yet.
+ *
+ * @returns the subkey's key ID, or undefined to let openpgp choose (no valid subkey,
+ *   or the primary key itself encrypts)
+ */
+async function chooseEncryptionKeyID(
+  key: openpgp.Key,
+  date: Date,
+): Promise<openpgp.KeyID | undefined> {
+  const candidates: { id: openpgp.KeyID; expires: number; created: number }[] = [];
+  for (const subkey of key.subkeys) {
+    const id = subkey.getKeyID();
+    const valid = await key.getEncryptionKey(id, date, undefined, KEY_CONFIG).then(
+      (found) => found.getKeyID().equals(id),
+      () => false,
+    );
+    if (!valid) continue;
+
+    const expiry = await subkey.getExpirationTime(date, KEY_CONFIG);
+    const expires = expiry instanceof Date ? expiry.getTime() : Infinity;
+    candidates.push({ id, expires, created: subkey.getCreationTime().getTime() });
+  }
+
+  candidates.sort((a, b) => a.expires - b.expires || b.created - a.created);
+  return candidates[0]?.id;
 }
 
 function fingerprintOf(key: openpgp.Key): string {
