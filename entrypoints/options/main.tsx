@@ -282,6 +282,7 @@ function Options() {
               <th>prefer-encrypt</th>
               <th>{t('lastSeen')}</th>
               <th>{t('recommendation')}</th>
+              <th>{t('keyHistory')}</th>
             </tr>
           </thead>
           <tbody>
@@ -291,11 +292,13 @@ function Options() {
                 <td class="fingerprint" data-testid="peer-fingerprint">
                   {p.fingerprint ?? '—'}
                   {p.gossip_only ? ` (${t('gossipOnly')})` : ''}
-                  <KeyHistory peer={p} />
                 </td>
                 <td>{p.prefer_encrypt}</td>
                 <td>{date(p.last_seen)}</td>
                 <td data-testid="peer-recommendation">{t(`rec_${p.recommendation}`)}</td>
+                <td>
+                  <KeyHistory peer={p} />
+                </td>
               </tr>
             ))}
           </tbody>
