@@ -23,7 +23,13 @@ import { toStatus } from './account';
 import { isAddr, str } from './check';
 import { requireAccount, type Handler } from './context';
 
-/** The last Setup Message created, until it is sent (worker memory only). */
+/**
+ * The last Setup Message created, until it is sent.
+ *
+ * TODO(2026-12-04): kept in the worker's memory only, so a worker restart between
+ * "Create" and "Send" loses it and the user creates a new one (with a new code).
+ * Session storage would keep it, at the cost of holding the encrypted key there.
+ */
 let pending: { addr: string; mime: string } | null = null;
 
 /** Setup Message files are small: an armored key and some text. */
