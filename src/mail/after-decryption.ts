@@ -69,20 +69,20 @@ export async function applyDecryptedMail(opts: {
 
   const inner = decrypted.protectedHeaders?.autocrypt ?? [];
   if (mail.autocryptHeaders.length === 0 && inner.length > 0) {
-    const judged = await judgeHeaders(inner, from);
-    effects.protectedVerdict = judged.verdict ? judged : null;
-    const { verdict, fingerprint } = judged;
+    const { verdict, fingerprint } = await judgeHeaders(inner, from);
+    effects.protectedVerdict = verdict ? { verdict, fingerprint } : null;
     const header =
       verdict?.valid && fingerprint
         ? {
             prefer_encrypt: verdict.header.prefer_encrypt,
             keydata: verdict.header.keydata,
+            fingerprint,
           }
         : null;
     const next = updatePeerState(await peerOf(from), {
       addr: from,
       effectiveDate,
-      header: header && fingerprint ? { ...header, fingerprint } : null,
+      header,
     });
     if (next) store(next);
   }
