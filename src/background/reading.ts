@@ -119,11 +119,6 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   const from = mail.from?.addr ?? '';
   const peer = from ? await services.keyring.getPeer(from) : undefined;
 
-  // TODO(2026-12-04): a sender whose key arrives only inside the encryption (RFC 9788
-  // hp="cipher", newer Delta Chat) is learned below, after this signature check, so
-  // the first such message from a new sender shows "unknown key". Checking again
-  // with the inner key needs decryptMail to return the inner header before
-  // verifying.
   const result = await decryptMail(raw, account.privateKeyArmored, senderCerts(peer));
 
   // What the payload teaches about peers: a header protected by the encryption and

@@ -3,10 +3,15 @@
  */
 
 import { canonicalAddr } from '../autocrypt/addr';
-import { parseGossipHeader } from '../autocrypt/header';
+import { parseAutocryptHeader, parseGossipHeader } from '../autocrypt/header';
 import type { ValidatedKey } from '../autocrypt/peer-state';
 import { parseContentType } from '../mime/content-type';
-import { contentText, MAX_RAW_MESSAGE_BYTES, parseMailDetailed } from '../mime/parse';
+import {
+  contentText,
+  MAX_RAW_MESSAGE_BYTES,
+  parseMailDetailed,
+  type ParsedMail,
+} from '../mime/parse';
 import { signedPartBytes } from '../mime/signed';
 import { checkKeydata } from './keydata';
 import {
@@ -80,21 +85,17 @@ export async function decryptMail(
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
   }
 
-  const { data, signature } = await decryptAndVerify({
-    message: mail.encrypted.armored,
-    decryptionKeysArmored: privateKeyArmored,
-    verificationCerts: senderCerts,
-  });
+  const armored = mail.encrypted.armored;
+  let opened = await openPayload(armored, privateKeyArmored, senderCerts);
 
-  const inner = await parseMailDetailed(data);
-  const checks = [signature];
-  let protectedHeaders = readProtectedHeaders(inner);
-  if (inner.mail.contentType === 'multipart/signed') {
-    const signed = await checkSignedEntity(data, inner, senderCerts);
-    checks.push(signed.check);
-    protectedHeaders ??= signed.protectedHeaders;
+  // A sender that puts its Autocrypt header only inside the encryption (RFC 9788
+  // hp="cipher", newer Delta Chat) signs with the key it carries there: on a first
+  // message we hold no other, so the signature is checked once more with it.
+  const innerKey = await protectedSenderKey(mail, opened.protectedHeaders);
+  if (innerKey && opened.combined.status === 'unknown-key') {
+    opened = await openPayload(armored, privateKeyArmored, [...senderCerts, innerKey]);
   }
-  const combined = combineSignatureChecks(checks);
+  const { inner, protectedHeaders, combined } = opened;
 
   const replyTo = (email.replyTo ?? []).flatMap((address) => address.group ?? [address]);
   const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
@@ -111,6 +112,46 @@ export async function decryptMail(
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
     protectedHeaders,
   };
+}
+
+// Decrypts the payload, reads its root and checks every signature in it.
+async function openPayload(
+  armored: string,
+  privateKeyArmored: string,
+  certs: Uint8Array[],
+) {
+  const { data, signature } = await decryptAndVerify({
+    message: armored,
+    decryptionKeysArmored: privateKeyArmored,
+    verificationCerts: certs,
+  });
+
+  const inner = await parseMailDetailed(data);
+  const checks = [signature];
+  let protectedHeaders = readProtectedHeaders(inner);
+  if (inner.mail.contentType === 'multipart/signed') {
+    const signed = await checkSignedEntity(data, inner, certs);
+    checks.push(signed.check);
+    protectedHeaders ??= signed.protectedHeaders;
+  }
+  return { inner, protectedHeaders, combined: combineSignatureChecks(checks) };
+}
+
+// The key of the single valid Autocrypt header inside the payload, when the outer
+// header section has none (the same rules as outside: addr = From, one valid).
+async function protectedSenderKey(
+  mail: ParsedMail,
+  protectedHeaders: ProtectedHeaders | null,
+): Promise<Uint8Array | null> {
+  const values = protectedHeaders?.autocrypt ?? [];
+  if (!mail.from || mail.autocryptHeaders.length > 0 || values.length === 0) return null;
+
+  const checked = await Promise.all(
+    values.map((value) => checkKeydata(parseAutocryptHeader(value, mail.from!.addr))),
+  );
+  const valid = checked.filter((c) => c.verdict.valid);
+  const only = valid.length === 1 ? valid[0]!.verdict : null;
+  return only?.valid ? only.header.keydata : null;
 }
 
 // Spec, "Key Gossip": the headers "MUST be placed in the root MIME part of the

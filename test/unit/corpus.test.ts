@@ -184,6 +184,26 @@ describe.skipIf(!present)(`corpus runner over ${CORPUS_DIR}`, () => {
     expect(report!.protected_subject).toBe('Hi');
   });
 
+  it('verifies a first message whose sender key is only inside the encryption', async () => {
+    // hp_legacy_display.eml (Delta Chat, RFC 9788 hp="cipher"): no outer Autocrypt
+    // header and no certificate given, so only the inner header can verify it.
+    const file = 'files/deltachat-core/hp_legacy_display.eml';
+    const bob = await secretKey('files/deltachat-core/bob-secret.asc', undefined);
+    const [report] = await inspectMailbox([{ name: file, bytes: read(file) }], {
+      secretKeys: [bob],
+      receivedAt: RECEIVED_AT,
+      now: NOW,
+    });
+
+    expect(report!.decrypt).toMatchObject({
+      ok: true,
+      signature: 'valid',
+      signer_fingerprint: '2E6FA2CB23B532D728634B5864B08F61A9ED9443',
+    });
+    expect(report!.autocrypt_location).toBe('protected');
+    expect(report!.peer?.public_key).toBe('2E6FA2CB23B532D728634B5864B08F61A9ED9443');
+  });
+
   it('recommends disable for a sender whose header key has expired', async () => {
     const [report] = await inspect(
       ['files/autocrypt-spec/example-simple-autocrypt.eml'],
