@@ -6,6 +6,7 @@
  * sends it to herself through the webmail, and a clean profile imports it: a wrong
  * code changes nothing, the right one gives the clean profile Alice's key.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, setUpAccount, type ExtensionBrowser } from './browser';
 import { openCompose, signIn, startTestWebmail } from './webmail-page';
@@ -100,5 +101,16 @@ describe('E2E: Setup Message and settings', () => {
       .poll(() => options.locator('[data-testid="setting-protect-headers"]').isChecked())
       .toBe(false);
     await options.locator('[data-testid="setting-protect-headers"]').check();
+  });
+
+  it('exports the public key as a file with our fingerprint', async () => {
+    const options = await alice.openExtensionPage('options.html');
+    const [download] = await Promise.all([
+      options.waitForEvent('download'),
+      options.click('[data-testid="export-public-key"]'),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${aliceFpr}.asc`);
+    const path = await download.path();
+    expect(readFileSync(path, 'utf8')).toMatch(/^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
   });
 });
