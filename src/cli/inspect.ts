@@ -1,6 +1,7 @@
 /**
- * `npm run inspect -- <files…> [--key <secret.asc>[:passphrase]]… [--cert <key.asc>]…
- * [--setup-code <code>] [--account <addr>] [--prefer-encrypt mutual] [--pretty]`
+ * `npm run inspect -- <files…> [--key <secret.asc>[:passphrase]]…
+ * [--cert <key.asc>]… [--setup-code <code>] [--account <addr>]
+ * [--prefer-encrypt mutual] [--pretty]`
  *
  * Reads mail (and key files, bare OpenPGP messages, Setup Message files) the way the
  * extension's background does, through the very same core, and prints one JSON
@@ -146,7 +147,7 @@ export interface InspectOptions {
   certs?: Uint8Array[];
   /** The Setup Code to try on Setup Messages. */
   setupCode?: string;
-  /** Our own address: Setup Messages must be to and from it; gossip about it is ignored. */
+  /** Our address: Setup Messages must be to and from it; gossip about it is ignored. */
   account?: string;
   /** Our `prefer-encrypt`, for the recommendation (default nopreference). */
   preferEncrypt?: PreferEncrypt;

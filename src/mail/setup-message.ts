@@ -207,10 +207,7 @@ export async function importSetupMessage(
   // "The encrypted payload MUST begin with an ASCII-armored RFC 4880 Transferable
   // Secret Key ... All trailing data after the first ASCII-armor ending delimiter
   // MUST be stripped before processing the secret key."
-  const block =
-    /-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]*?-----END PGP PRIVATE KEY BLOCK-----/.exec(
-      payload,
-    );
+  const block = SECRET_KEY_BLOCK.exec(payload);
   if (!block || payload.slice(0, block.index).trim() !== '') {
     throw new SetupMessageError(
       'bad-key',
@@ -264,6 +261,9 @@ async function setupPartOfMail(
   // "There MAY be text above or below the ASCII-armored encrypted data".
   return { armored: firstArmoredMessage(contentText(part)), addr: from };
 }
+
+const SECRET_KEY_BLOCK =
+  /-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]*?-----END PGP PRIVATE KEY BLOCK-----/;
 
 function firstArmoredMessage(text: string): string | null {
   const block = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/.exec(text);

@@ -49,7 +49,7 @@ describe('E2E: gossip', () => {
     await webmail?.stop();
   });
 
-  it('sends each recipient key inside the encryption; the other recipient learns it', async () => {
+  it('gossips each recipient key inside the encryption to the others', async () => {
     // Dana's client writes to Alice with its Autocrypt header, over SMTP.
     const dana = await generateKeyPair({ addr: DANA });
     const danaMail = await buildOutgoing(

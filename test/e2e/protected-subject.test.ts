@@ -52,7 +52,7 @@ describe('E2E: protected Subject', () => {
     await webmail?.stop();
   });
 
-  it('hides the Subject of encrypted mail from the webmail and shows it in our reader', async () => {
+  it('hides the Subject from the webmail and shows it in our reader', async () => {
     const subject = `Salary ${Math.random().toString(36).slice(2)}`;
 
     const alicePage = await alice.context.newPage();

@@ -16,8 +16,10 @@ const ALICE = 'alice@ecosmail.test';
 
 // An expression for the service worker: one keyring record, or null. A string,
 // because `chrome` exists only inside the worker.
-const storedRecord = (key: string) =>
-  `chrome.storage.local.get(${JSON.stringify(key)}).then((got) => got[${JSON.stringify(key)}] ?? null)`;
+const storedRecord = (key: string) => {
+  const name = JSON.stringify(key);
+  return `chrome.storage.local.get(${name}).then((got) => got[${name}] ?? null)`;
+};
 
 describe('E2E: Setup Message and settings', () => {
   let webmail: Webmail;
@@ -38,7 +40,7 @@ describe('E2E: Setup Message and settings', () => {
     await webmail?.stop();
   });
 
-  it('creates a Setup Message that a clean profile imports only with its code', async () => {
+  it('makes a Setup Message a clean profile imports only with its code', async () => {
     // The page contract submits mail for a compose slot: open one first.
     const mail = await alice.context.newPage();
     await signIn(mail, webmail, ALICE);

@@ -184,7 +184,7 @@ describe.skipIf(!present)(`corpus runner over ${CORPUS_DIR}`, () => {
     expect(report!.protected_subject).toBe('Hi');
   });
 
-  it('verifies a first message whose sender key is only inside the encryption', async () => {
+  it('verifies a first message whose sender key is only inside', async () => {
     // hp_legacy_display.eml (Delta Chat, RFC 9788 hp="cipher"): no outer Autocrypt
     // header and no certificate given, so only the inner header can verify it.
     const file = 'files/deltachat-core/hp_legacy_display.eml';

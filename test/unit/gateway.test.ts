@@ -178,7 +178,7 @@ describe('encryptAndSign / decryptAndVerify', () => {
     expect(ids).not.toContain(expired!.getKeyID().toHex());
   });
 
-  it('encrypts to the valid subkey with the nearest expiry (autocrypt v2 cert)', async () => {
+  it('encrypts to the valid subkey that expires soonest (v2 cert)', async () => {
     const { publicKey } = await openpgp.generateKey({
       type: 'ecc',
       userIDs: [{ email: 'v2@example.org' }],

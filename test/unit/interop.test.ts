@@ -86,8 +86,13 @@ function pgpMimeMail(from: string, to: string, armored: string): Uint8Array {
   return new TextEncoder().encode(serializeEntity({ headers, body: outer.body }));
 }
 
-const INNER =
-  'Content-Type: text/plain; charset=utf-8\r\nSubject: Interop\r\n\r\nHéllo from the other side\r\n';
+const INNER = [
+  'Content-Type: text/plain; charset=utf-8',
+  'Subject: Interop',
+  '',
+  'Héllo from the other side',
+  '',
+].join('\r\n');
 
 describe.skipIf(!GPG)('GnuPG', () => {
   let gpgFpr: string;

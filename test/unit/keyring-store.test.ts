@@ -86,7 +86,7 @@ describe('KeyringStore', () => {
 });
 
 describe('KeyringStore settings (schema 2)', () => {
-  it('should migrate a version 1 keyring by adding default settings, keeping peers', async () => {
+  it('should migrate version 1 by adding default settings, keeping peers', async () => {
     const area = memoryArea();
     area.data.set('meta', { schema_version: 1 });
     area.data.set('peer:carol@example.com', peer('carol@example.com', 5));

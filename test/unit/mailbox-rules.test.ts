@@ -74,7 +74,7 @@ beforeAll(async () => {
 });
 
 describe('Level 1 rules over a mailbox', () => {
-  it('discards all headers when there is more than one valid one; only last_seen moves', async () => {
+  it('discards all of several valid headers; only last_seen moves', async () => {
     const [, second] = await inspect([
       mail(NOW - 10 * DAY, [k1]),
       mail(NOW - DAY, [k1, k2]),
@@ -104,7 +104,7 @@ describe('Level 1 rules over a mailbox', () => {
     ]);
   });
 
-  it('takes the receipt time for a Date in the future, so it cannot pin the state', async () => {
+  it('takes the receipt time for a Date in the future', async () => {
     const future = mail(NOW + 365 * DAY, [k1]);
     const [first, second] = await inspect([future, mail(NOW + DAY, [k2])]);
 
@@ -114,7 +114,7 @@ describe('Level 1 rules over a mailbox', () => {
     expect(second!.peer!.public_key).toBe(k2.fingerprint);
   });
 
-  it('applies the 35-day rule: discourage once last_seen is over 35 days past the header', async () => {
+  it('discourages once last_seen is over 35 days past the header', async () => {
     const withKey = mail(NOW - 100 * DAY, [k1]);
     const [, at34] = await inspect([withKey, mail(NOW - 66 * DAY, [])]);
     const [, at36] = await inspect([withKey, mail(NOW - 64 * DAY, [])]);

@@ -53,7 +53,7 @@ const inspect = (mails: string[], options: Parameters<typeof inspectMailbox>[1])
 describe('protected headers (RFC 9788)', () => {
   const mail = { to: ['bob@example.net'], cc: [], subject: 'Salary talk', text: 'Hi\n' };
 
-  it('hides the Subject outside the encryption by default and shows it inside', async () => {
+  it('hides the Subject outside by default and shows it inside', async () => {
     const raw = await buildOutgoing(alice, mail, [bob.keydata], new Date(NOW - DAY));
 
     expect((await parseMail(bytes(raw))).subject).toBe(OBSCURED_SUBJECT);
@@ -108,7 +108,7 @@ describe('key gossip', () => {
     ]);
   });
 
-  it('gives a gossip-only peer discourage, and never overrides a key received directly', async () => {
+  it('discourages gossip-only peers, never overrides a direct key', async () => {
     const impostor = await party('carol@example.com');
     const direct = await buildOutgoing(
       impostor,
