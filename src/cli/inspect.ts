@@ -584,11 +584,19 @@ async function readSecretKey(arg: string): Promise<string> {
     existsSync(arg) || colon < 0
       ? [arg, undefined]
       : [arg.slice(0, colon), arg.slice(colon + 1)];
-  const { privateKeyArmored } = await importSecretKey(
-    readFileSync(path, 'utf8'),
-    passphrase,
-  );
-  return privateKeyArmored;
+  try {
+    const { privateKeyArmored } = await importSecretKey(
+      readFileSync(path, 'utf8'),
+      passphrase,
+    );
+    return privateKeyArmored;
+  } catch (error) {
+    const locked = error instanceof CodedError && error.code === 'key-locked';
+    const hint = locked ? ' (give it as --key file:passphrase)' : '';
+    throw new Error(`--key ${path}: ${(error as Error).message}${hint}`, {
+      cause: error,
+    });
+  }
 }
 
 async function readCerts(path: string): Promise<Uint8Array[]> {
