@@ -614,10 +614,17 @@ async function main(): Promise<void> {
     return;
   }
 
-  const inputs = parsed.files.map((name) => ({
-    name,
-    bytes: new Uint8Array(readFileSync(name)),
-  }));
+  let inputs;
+  try {
+    inputs = parsed.files.map((name) => ({
+      name,
+      bytes: new Uint8Array(readFileSync(name)),
+    }));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+    return;
+  }
   for (const report of await inspectMailbox(inputs, parsed.options)) {
     console.log(JSON.stringify(report, null, parsed.pretty ? 2 : undefined));
   }
