@@ -69,7 +69,15 @@ beforeAll(async () => {
   };
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  // Stop the gpg-agent this test's GNUPGHOME started before removing its folder.
+  if (GPG) {
+    spawnSync('gpgconf', ['--kill', 'all'], {
+      env: { ...process.env, GNUPGHOME: join(dir, 'gnupg') },
+    });
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
 
 // A PGP/MIME mail around a payload another tool encrypted, as its mail client would
 // have sent it.
