@@ -5,14 +5,14 @@ export type ProtocolErrorCode =
   | 'forbidden-sender'
   | 'bad-request'
   | 'no-account'
+  | 'no-compose-slot'
+  | 'no-setup-message'
   | 'account-exists'
   | 'unknown-ticket'
   | 'wrong-tab'
   | 'no-recipients'
   | 'cannot-encrypt'
   | 'submit-failed'
-  | 'no-compose-slot'
-  | 'no-setup-message'
   | 'internal';
 
 /**
