@@ -24,6 +24,8 @@ import type { Webmail } from '../../webmail/server';
 
 const ALICE = 'alice@ecosmail.test';
 const BOB = 'bob@ecosmail.test';
+// Waits on the extension's background work: generous, since CI machines are shared.
+const SLOW = { timeout: 20_000 };
 
 async function waitForMail(webmail: Webmail, addr: string, count: number) {
   await expect
@@ -67,11 +69,11 @@ describe('E2E: protected Subject', () => {
     const bobPage = await bob.context.newPage();
     await signIn(bobPage, webmail, BOB);
     await openMessage(bobPage, 'inbox', toBob.id);
-    await waitForPeer(bob, ALICE);
+    expect(await waitForPeer(bob, ALICE)).toBeDefined();
 
     const reply = await openCompose(bobPage, { folder: 'inbox', id: toBob.id });
     await expect
-      .poll(() => reply.locator('[data-testid="encrypt-toggle"]').isChecked())
+      .poll(() => reply.locator('[data-testid="encrypt-toggle"]').isChecked(), SLOW)
       .toBe(true);
     await reply.locator('#subject').fill(subject);
     await reply.locator('#body').fill('Encrypted answer.');
@@ -86,7 +88,7 @@ describe('E2E: protected Subject', () => {
     const reader = await frame(alicePage, 'reader');
     await reader.locator('[data-testid="decrypt"]').click();
     await expect
-      .poll(() => reader.locator('[data-testid="subject"]').textContent())
+      .poll(() => reader.locator('[data-testid="subject"]').textContent(), SLOW)
       .toBe(subject);
     expect(await pageCanSee(alicePage, subject)).toBe(false);
 
@@ -96,7 +98,7 @@ describe('E2E: protected Subject', () => {
     const history = options.locator(
       `[data-addr="${BOB}"] [data-testid="peer-history"] li`,
     );
-    await expect.poll(() => history.count()).toBe(1);
+    await expect.poll(() => history.count(), SLOW).toBe(1);
     expect(await history.first().textContent()).toContain(bobFpr);
   });
 });
