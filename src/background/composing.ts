@@ -140,10 +140,14 @@ export const composerRecommend: Handler<'composer.recommend'> = async (
 };
 
 /** Every recipient's usable key, or a `cannot-encrypt` error naming who lacks one. */
-async function keysFor(services: Services, recipients: string[]): Promise<Uint8Array[]> {
+export async function keysFor(
+  services: Services,
+  recipients: string[],
+): Promise<Uint8Array[]> {
+  const now = new Date(services.now());
   const keys: Uint8Array[] = [];
   for (const addr of recipients) {
-    const key = await peerKey(await services.keyring.getPeer(addr), services.now());
+    const key = await peerKey(await services.keyring.getPeer(addr), now.getTime());
     if (key === null) {
       throw new ProtocolError('cannot-encrypt', `no usable key for ${addr}`);
     }

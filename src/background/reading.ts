@@ -3,9 +3,8 @@
  * its Autocrypt header updates the peer state; an encrypted message gets a
  * ticket for the reader frame, which decrypts only after the user's click.
  */
-import { ingestMessage, decryptMail, skipReason } from '../mail/incoming';
-import { applyDecryptedMail } from '../mail/after-decryption';
-import { parseMail, parseMailDetailed } from '../mime/parse';
+import { ingestMessage, decryptMail } from '../mail/incoming';
+import { parseMail } from '../mime/parse';
 import { base64ToBytes } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
 import type { HeaderSummary } from '../messaging/protocol';
@@ -13,6 +12,9 @@ import type { IngestResult } from '../mail/incoming';
 import type { PeerState } from '../autocrypt/peer-state';
 import { requireAccount, type Handler } from './context';
 import { str } from './check';
+import { skipReason } from '../mail/incoming';
+import { applyDecryptedMail } from '../mail/after-decryption';
+import { parseMailDetailed } from '../mime/parse';
 
 /** Raw messages above this size are refused before parsing (bytes). */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;

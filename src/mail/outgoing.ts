@@ -55,7 +55,8 @@ export interface OutgoingMessage {
 export interface EncryptionOptions {
   /**
    * Hide the Subject outside the encryption (RFC 9788 header protection): the outer
-   * Subject becomes `[...]` and the real one travels only inside. Default true.
+   * Subject becomes `[...]` and the real one travels only inside. Default false here;
+   * the product's setting (on unless the user turned it off) is the caller's to pass.
    */
   protectHeaders?: boolean;
   /**
@@ -104,7 +105,7 @@ export async function buildOutgoing(
     references: msg.references,
   };
   const envelope = envelopeHeaders(fields);
-  const hide = encryptTo !== null && (options.protectHeaders ?? true);
+  const hide = encryptTo !== null && (options.protectHeaders ?? false);
   const outerEnvelope = hide
     ? envelopeHeaders({ ...fields, subject: OBSCURED_SUBJECT })
     : envelope;
