@@ -5,6 +5,11 @@
 import { canonicalAddr } from '../autocrypt/addr';
 import { parseAutocryptHeader, parseGossipHeader } from '../autocrypt/header';
 import type { ValidatedKey } from '../autocrypt/peer-state';
+import {
+  readProtectedHeaders,
+  withoutLegacyDisplay,
+  type ProtectedHeaders,
+} from './protected-headers';
 import { parseContentType } from '../mime/content-type';
 import {
   contentText,
@@ -14,11 +19,6 @@ import {
 } from '../mime/parse';
 import { signedPartBytes } from '../mime/signed';
 import { checkKeydata } from './keydata';
-import {
-  readProtectedHeaders,
-  withoutLegacyDisplay,
-  type ProtectedHeaders,
-} from './protected-headers';
 import { CryptoError } from '../openpgp/errors';
 import {
   combineSignatureChecks,
@@ -55,9 +55,10 @@ export interface DecryptedMail {
   gossip: GossipKey[];
   /**
    * Header fields protected by the encryption (RFC 9788): of the payload root, or of
-   * the signed part when the payload is multipart/signed. Null when there are none.
+   * the signed part when the payload is multipart/signed. Null (or absent, for
+   * payloads that are not MIME) when there are none.
    */
-  protectedHeaders: ProtectedHeaders | null;
+  protectedHeaders?: ProtectedHeaders | null;
 }
 
 /**
@@ -112,46 +113,6 @@ export async function decryptMail(
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
     protectedHeaders,
   };
-}
-
-// Decrypts the payload, reads its root and checks every signature in it.
-async function openPayload(
-  armored: string,
-  privateKeyArmored: string,
-  certs: Uint8Array[],
-) {
-  const { data, signature } = await decryptAndVerify({
-    message: armored,
-    decryptionKeysArmored: privateKeyArmored,
-    verificationCerts: certs,
-  });
-
-  const inner = await parseMailDetailed(data);
-  const checks = [signature];
-  let protectedHeaders = readProtectedHeaders(inner);
-  if (inner.mail.contentType === 'multipart/signed') {
-    const signed = await checkSignedEntity(data, inner, certs);
-    checks.push(signed.check);
-    protectedHeaders ??= signed.protectedHeaders;
-  }
-  return { inner, protectedHeaders, combined: combineSignatureChecks(checks) };
-}
-
-// The key of the single valid Autocrypt header inside the payload, when the outer
-// header section has none (the same rules as outside: addr = From, one valid).
-async function protectedSenderKey(
-  mail: ParsedMail,
-  protectedHeaders: ProtectedHeaders | null,
-): Promise<Uint8Array | null> {
-  const values = protectedHeaders?.autocrypt ?? [];
-  if (!mail.from || mail.autocryptHeaders.length > 0 || values.length === 0) return null;
-
-  const checked = await Promise.all(
-    values.map((value) => checkKeydata(parseAutocryptHeader(value, mail.from!.addr))),
-  );
-  const valid = checked.filter((c) => c.verdict.valid);
-  const only = valid.length === 1 ? valid[0]!.verdict : null;
-  return only?.valid ? only.header.keydata : null;
 }
 
 // Spec, "Key Gossip": the headers "MUST be placed in the root MIME part of the
@@ -210,4 +171,44 @@ function publicCheck(check: SignatureCheck): DecryptedMail['signature'] {
 function emailOf(userID: string): string {
   const bracketed = /<([^<>]+)>/.exec(userID);
   return canonicalAddr(bracketed ? bracketed[1]! : userID);
+}
+
+// Decrypts the payload, reads its root and checks every signature in it.
+async function openPayload(
+  armored: string,
+  privateKeyArmored: string,
+  certs: Uint8Array[],
+) {
+  const { data, signature } = await decryptAndVerify({
+    message: armored,
+    decryptionKeysArmored: privateKeyArmored,
+    verificationCerts: certs,
+  });
+
+  const inner = await parseMailDetailed(data);
+  const checks = [signature];
+  let protectedHeaders = readProtectedHeaders(inner);
+  if (inner.mail.contentType === 'multipart/signed') {
+    const signed = await checkSignedEntity(data, inner, certs);
+    checks.push(signed.check);
+    protectedHeaders ??= signed.protectedHeaders;
+  }
+  return { inner, protectedHeaders, combined: combineSignatureChecks(checks) };
+}
+
+// The key of the single valid Autocrypt header inside the payload, when the outer
+// header section has none (the same rules as outside: addr = From, one valid).
+async function protectedSenderKey(
+  mail: ParsedMail,
+  protectedHeaders: ProtectedHeaders | null,
+): Promise<Uint8Array | null> {
+  const values = protectedHeaders?.autocrypt ?? [];
+  if (!mail.from || mail.autocryptHeaders.length > 0 || values.length === 0) return null;
+
+  const checked = await Promise.all(
+    values.map((value) => checkKeydata(parseAutocryptHeader(value, mail.from!.addr))),
+  );
+  const valid = checked.filter((c) => c.verdict.valid);
+  const only = valid.length === 1 ? valid[0]!.verdict : null;
+  return only?.valid ? only.header.keydata : null;
 }

@@ -74,6 +74,44 @@ export interface Requests {
     response: AccountStatus;
     senders: 'setup';
   };
+  'settings.get': {
+    request: Record<string, never>;
+    response: SettingsView;
+    senders: 'options';
+  };
+  'settings.set': {
+    request: Partial<SettingsView>;
+    response: SettingsView;
+    senders: 'options';
+  };
+  'account.exportPublicKey': {
+    request: Record<string, never>;
+    response: { armored: string; fingerprint: string };
+    senders: 'options';
+  };
+  /** Makes a Setup Message and its code; the code is answered once, never stored. */
+  'setupMessage.create': {
+    request: Record<string, never>;
+    response: { code: string; mime: string };
+    senders: 'options';
+  };
+  /** Sends the last created Setup Message to ourselves through an open compose slot. */
+  'setupMessage.send': {
+    request: Record<string, never>;
+    response: { sent: true };
+    senders: 'options';
+  };
+  /** Reads a Setup Message file without decrypting it (for the code prompt). */
+  'setupMessage.inspect': {
+    request: { raw: string /* base64 */; addr?: string };
+    response: { passphraseFormat: string | null; passphraseBegin: string | null };
+    senders: 'options' | 'setup';
+  };
+  'setupMessage.import': {
+    request: { raw: string /* base64 */; code: string; addr?: string };
+    response: AccountStatus;
+    senders: 'options' | 'setup';
+  };
   'message.opened': {
     request: { messageId: string; raw: string /* base64 */ };
     response: { header: HeaderSummary; encrypted: boolean; ticket: string | null };
@@ -141,44 +179,6 @@ export interface Requests {
     response: PeerSummary[];
     senders: 'options';
   };
-  'settings.get': {
-    request: Record<string, never>;
-    response: SettingsView;
-    senders: 'options';
-  };
-  'settings.set': {
-    request: Partial<SettingsView>;
-    response: SettingsView;
-    senders: 'options';
-  };
-  'account.exportPublicKey': {
-    request: Record<string, never>;
-    response: { armored: string; fingerprint: string };
-    senders: 'options';
-  };
-  /** Makes a Setup Message and its code; the code is answered once, never stored. */
-  'setupMessage.create': {
-    request: Record<string, never>;
-    response: { code: string; mime: string };
-    senders: 'options';
-  };
-  /** Sends the last created Setup Message to ourselves through an open compose slot. */
-  'setupMessage.send': {
-    request: Record<string, never>;
-    response: { sent: true };
-    senders: 'options';
-  };
-  /** Reads a Setup Message file without decrypting it (for the code prompt). */
-  'setupMessage.inspect': {
-    request: { raw: string /* base64 */; addr?: string };
-    response: { passphraseFormat: string | null; passphraseBegin: string | null };
-    senders: 'options' | 'setup';
-  };
-  'setupMessage.import': {
-    request: { raw: string /* base64 */; code: string; addr?: string };
-    response: AccountStatus;
-    senders: 'options' | 'setup';
-  };
 }
 
 /** Name of a request. */
@@ -189,6 +189,13 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
   {
     'account.status': ['setup', 'options', 'composer', 'reader', 'content'],
     'account.create': ['setup'],
+    'settings.get': ['options'],
+    'settings.set': ['options'],
+    'account.exportPublicKey': ['options'],
+    'setupMessage.create': ['options'],
+    'setupMessage.send': ['options'],
+    'setupMessage.inspect': ['options', 'setup'],
+    'setupMessage.import': ['options', 'setup'],
     'message.opened': ['content'],
     'reader.describe': ['reader'],
     'reader.decrypt': ['reader'],
@@ -197,13 +204,6 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'composer.recommend': ['composer'],
     'composer.send': ['composer'],
     'peers.list': ['options'],
-    'settings.get': ['options'],
-    'settings.set': ['options'],
-    'account.exportPublicKey': ['options'],
-    'setupMessage.create': ['options'],
-    'setupMessage.send': ['options'],
-    'setupMessage.inspect': ['options', 'setup'],
-    'setupMessage.import': ['options', 'setup'],
   };
 
 /** A request on the wire. */
