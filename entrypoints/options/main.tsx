@@ -83,7 +83,11 @@ function SetupMessageCreate({ onError }: { onError: (e: unknown) => void }) {
   const create = async () => {
     setBusy(true);
     try {
-      setCreated(await request('setupMessage.create', {}));
+      const texts = {
+        subject: t('setupMessageSubject'),
+        description: t('setupMessageDescription'),
+      };
+      setCreated(await request('setupMessage.create', texts));
       setSent(false);
     } catch (err) {
       onError(err);

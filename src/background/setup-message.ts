@@ -17,7 +17,6 @@ import {
 } from '../mail/setup-message';
 import { ProtocolError } from '../messaging/errors';
 import { minimalPublicKey, publicKeyOf } from '../openpgp/gateway';
-import { t } from '../ui/i18n';
 import { base64ToBytes, bytesToBase64 } from '../util/base64';
 import { toStatus } from './account';
 import { isAddr, str } from './check';
@@ -35,20 +34,23 @@ let pending: { addr: string; mime: string } | null = null;
 /** Setup Message files are small: an armored key and some text. */
 const MAX_SETUP_BYTES = 1024 * 1024;
 
+/**
+ * Creates a Setup Message. The options page passes its human-readable texts in the
+ * user's language (the background has no UI language of its own here).
+ */
 export const setupMessageCreate: Handler<'setupMessage.create'> = async (
-  _p,
+  payload,
   _c,
   services,
 ) => {
   const account = await requireAccount(services);
+  const texts = {
+    subject: str(payload.subject, 'subject', 200),
+    description: str(payload.description, 'description', 4000),
+  };
   const code = generateSetupCode();
 
-  const mime = await buildSetupMessage(
-    account,
-    code,
-    { subject: t('setupMessageSubject'), description: t('setupMessageDescription') },
-    new Date(services.now()),
-  );
+  const mime = await buildSetupMessage(account, code, texts, new Date(services.now()));
   pending = { addr: account.addr, mime };
   return { code, mime };
 };

@@ -91,7 +91,8 @@ export interface Requests {
   };
   /** Makes a Setup Message and its code; the code is answered once, never stored. */
   'setupMessage.create': {
-    request: Record<string, never>;
+    /** The message's Subject and explanation, in the user's language. */
+    request: { subject: string; description: string };
     response: { code: string; mime: string };
     senders: 'options';
   };
