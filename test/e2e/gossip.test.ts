@@ -17,6 +17,7 @@ import {
 } from './webmail-page';
 import { buildOutgoing } from '../../src/mail/outgoing';
 import { generateKeyPair, minimalPublicKey } from '../../src/openpgp/gateway';
+import type { FrameLocator } from 'playwright';
 import type { Webmail } from '../../webmail/server';
 
 const ALICE = 'alice@ecosmail.test';
@@ -24,6 +25,15 @@ const BOB = 'bob@ecosmail.test';
 const DANA = 'dana@peer.example';
 // Waits on the extension's background work: generous, since CI machines are shared.
 const SLOW = { timeout: 20_000 };
+
+// Like a person: click Decrypt once it has been on screen a moment (a reader may
+// refuse clicks on a frame it has not yet seen visible).
+async function clickDecrypt(reader: FrameLocator) {
+  const button = reader.locator('[data-testid="decrypt"]');
+  await button.waitFor();
+  await new Promise((r) => setTimeout(r, 800));
+  await button.click();
+}
 
 async function waitForMail(webmail: Webmail, addr: string, count: number) {
   await expect
@@ -103,7 +113,7 @@ describe('E2E: gossip', () => {
     // Bob reads it; his extension learns Dana's key from the gossip, as gossip only.
     await openMessage(bobPage, 'inbox', toBob.id);
     const reader = await frame(bobPage, 'reader');
-    await reader.locator('[data-testid="decrypt"]').click();
+    await clickDecrypt(reader);
     await expect
       .poll(() => reader.locator('[data-testid="plaintext"]').textContent(), SLOW)
       .toContain('Bob, meet Dana.');

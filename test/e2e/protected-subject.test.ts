@@ -20,12 +20,22 @@ import {
   signIn,
   startTestWebmail,
 } from './webmail-page';
+import type { FrameLocator } from 'playwright';
 import type { Webmail } from '../../webmail/server';
 
 const ALICE = 'alice@ecosmail.test';
 const BOB = 'bob@ecosmail.test';
 // Waits on the extension's background work: generous, since CI machines are shared.
 const SLOW = { timeout: 20_000 };
+
+// Like a person: click Decrypt once it has been on screen a moment (a reader may
+// refuse clicks on a frame it has not yet seen visible).
+async function clickDecrypt(reader: FrameLocator) {
+  const button = reader.locator('[data-testid="decrypt"]');
+  await button.waitFor();
+  await new Promise((r) => setTimeout(r, 800));
+  await button.click();
+}
 
 async function waitForMail(webmail: Webmail, addr: string, count: number) {
   await expect
@@ -86,7 +96,7 @@ describe('E2E: protected Subject', () => {
 
     await openMessage(alicePage, 'inbox', toAlice.id);
     const reader = await frame(alicePage, 'reader');
-    await reader.locator('[data-testid="decrypt"]').click();
+    await clickDecrypt(reader);
     await expect
       .poll(() => reader.locator('[data-testid="subject"]').textContent(), SLOW)
       .toBe(subject);
