@@ -65,6 +65,11 @@ function Reader() {
         </div>
       )}
       {result && <SignatureBanner result={result} />}
+      {result && (
+        <h2 class="subject" data-testid="subject">
+          {result.subject}
+        </h2>
+      )}
       {result && <DecryptedContent result={result} />}
       <ErrorLine error={error} />
     </main>

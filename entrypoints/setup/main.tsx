@@ -87,6 +87,12 @@ function Setup() {
         </p>
         <ErrorLine error={error} />
       </form>
+      <p class="muted">
+        {t('setupHaveSetupMessage')}{' '}
+        <a href="options.html" data-testid="import-link">
+          {t('setupMessageImportTitle')}
+        </a>
+      </p>
     </main>
   );
 }

@@ -5,7 +5,12 @@
  * and encrypted when chosen) and hands it to the page for submission.
  */
 import { canonicalAddr } from '../autocrypt/addr';
-import { combineRecommendations, recommend } from '../autocrypt/recommendation';
+import {
+  combineRecommendations,
+  recommend,
+  targetKey,
+  type KeyUsability,
+} from '../autocrypt/recommendation';
 import type { Recommendation } from '../autocrypt/recommendation';
 import type { PeerState } from '../autocrypt/peer-state';
 import { isUsableForEncryption } from '../openpgp/gateway';
@@ -16,9 +21,27 @@ import type { StoredAccount } from '../keyring/store';
 import { requireAccount, type Handler, type Services } from './context';
 import { isAddr, str, strList } from './check';
 
-/** The key we would encrypt to: the Autocrypt key, else a gossiped one. */
-function peerKey(peer: PeerState | undefined): string | null {
-  return peer?.public_key ?? peer?.gossip_key ?? null;
+/**
+ * Whether each stored key can be encrypted to now. Spec: a key that is "revoked,
+ * expired, or otherwise known to be unusable for encryption" counts as null, so an
+ * expired `public_key` falls back to a usable `gossip_key`.
+ */
+async function usability(
+  peer: PeerState | undefined,
+  now: number,
+): Promise<KeyUsability> {
+  const usable = async (key: string | null | undefined) =>
+    !!key && (await isUsableForEncryption(base64ToBytes(key), new Date(now)));
+  return {
+    public_key: await usable(peer?.public_key),
+    gossip_key: await usable(peer?.gossip_key),
+  };
+}
+
+/** The key we would encrypt to (the spec's `target-keys[to-addr]`), or null. */
+async function peerKey(peer: PeerState | undefined, now: number): Promise<string | null> {
+  const target = targetKey(peer, await usability(peer, now));
+  return target && peer ? peer[target] : null;
 }
 
 /** Canonical, de-duplicated recipient list; refuses anything not an address. */
@@ -37,10 +60,7 @@ export async function recommendationFor(
   replyToEncrypted: boolean,
   now: number,
 ): Promise<Recommendation> {
-  const key = peerKey(peer);
-  const keyUsable =
-    key !== null && (await isUsableForEncryption(base64ToBytes(key), new Date(now)));
-  return recommend(peer, keyUsable, {
+  return recommend(peer, await usability(peer, now), {
     now,
     ownPreferEncrypt: account.prefer_encrypt,
     replyToEncrypted,
@@ -134,12 +154,11 @@ export async function keysFor(
   const now = new Date(services.now());
   const keys: Uint8Array[] = [];
   for (const addr of recipients) {
-    const key = peerKey(await services.keyring.getPeer(addr));
-    const bytes = key === null ? null : base64ToBytes(key);
-    if (!bytes || !(await isUsableForEncryption(bytes, now))) {
+    const key = await peerKey(await services.keyring.getPeer(addr), now.getTime());
+    if (key === null) {
       throw new ProtocolError('cannot-encrypt', `no usable key for ${addr}`);
     }
-    keys.push(bytes);
+    keys.push(base64ToBytes(key));
   }
   return keys;
 }
@@ -177,6 +196,14 @@ export const composerSend: Handler<'composer.send'> = async (
 
   const encrypt = payload.encrypt === true;
   const certs = encrypt ? await keysFor(services, recipients) : null;
+  const settings = await services.keyring.getSettings();
+
+  // Spec, "Key Gossip": with more than one recipient, each one's key goes inside the
+  // encryption so that everybody can reply to all encrypted.
+  const gossip =
+    certs && recipients.length > 1
+      ? recipients.map((addr, i) => ({ addr, keydata: certs[i]! }))
+      : [];
 
   const mime = await buildOutgoing(
     {
@@ -196,6 +223,7 @@ export const composerSend: Handler<'composer.send'> = async (
     },
     certs,
     new Date(services.now()),
+    { protectHeaders: settings.protect_headers, gossip },
   );
 
   const result = await services.submitToPage(t.tabId, {

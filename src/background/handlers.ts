@@ -1,4 +1,11 @@
 /** The table of every request handler. */
+import { exportPublicKey, settingsGet, settingsSet } from './settings';
+import {
+  setupMessageCreate,
+  setupMessageImport,
+  setupMessageInspect,
+  setupMessageSend,
+} from './setup-message';
 import type { HandlerTable } from './context';
 import { accountCreate, accountStatus } from './account';
 import { messageOpened, readerDecrypt, readerDescribe } from './reading';
@@ -14,6 +21,13 @@ import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
   'account.create': accountCreate,
+  'account.exportPublicKey': exportPublicKey,
+  'settings.get': settingsGet,
+  'settings.set': settingsSet,
+  'setupMessage.create': setupMessageCreate,
+  'setupMessage.send': setupMessageSend,
+  'setupMessage.inspect': setupMessageInspect,
+  'setupMessage.import': setupMessageImport,
   'message.opened': messageOpened,
   'reader.describe': readerDescribe,
   'reader.decrypt': readerDecrypt,

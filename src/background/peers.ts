@@ -17,6 +17,7 @@ export const peersList: Handler<'peers.list'> = async (_p, _c, services) => {
       last_seen: peer.last_seen,
       autocrypt_timestamp: peer.autocrypt_timestamp,
       gossip_only: !peer.public_key && !!peer.gossip_key,
+      history: peer.history,
       recommendation: account
         ? await recommendationFor(peer, account, false, now)
         : 'disable',

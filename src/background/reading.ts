@@ -14,6 +14,9 @@ import type { PeerState } from '../autocrypt/peer-state';
 import { requireAccount, type Handler } from './context';
 import { str } from './check';
 import { KEY_BUDGET, VIEW_BUDGET } from './limits';
+import { skipReason } from '../mail/incoming';
+import { applyDecryptedMail } from '../mail/after-decryption';
+import { parseMailDetailed } from '../mime/parse';
 
 /** Raw messages above this size are refused before parsing (bytes). */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -131,11 +134,30 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
 
   const raw = base64ToBytes(ticket.raw);
 
-  // decryptMail parses the message once and asks for the From peer's keys: a
-  // second parse here cost a quarter of a second for a 5 MB mail.
-  const result = await decryptMail(raw, account.privateKeyArmored, async (from) =>
-    senderCerts(from ? await services.keyring.getPeer(from) : undefined),
-  );
+  // One parse here serves the peer updates below; decryptMail reads the
+  // structure again itself (TODO(2026-12-04): pass the parsed mail in).
+  const { mail, header } = await parseMailDetailed(raw);
+  const from = mail.from?.addr ?? '';
+  const peer = from ? await services.keyring.getPeer(from) : undefined;
+
+  const result = await decryptMail(raw, account.privateKeyArmored, senderCerts(peer));
+
+  // What the payload teaches about peers: a header protected by the encryption and
+  // the recipients' gossiped keys. Autocrypt's message-level skips apply here too.
+  await services.keyring.withPeers(async (tx) => {
+    const effects = await applyDecryptedMail({
+      mail,
+      decrypted: result,
+      skipped: skipReason(mail, header('auto-submitted')) !== null,
+      receivedAt: services.now(),
+      ownAddr: account.addr,
+      getPeer: tx.getPeer,
+    });
+    for (const changed of effects.changed) await tx.putPeer(changed);
+  });
+
+  // RFC 9788: the protected Subject is the one to show; the outer one may be "[...]".
+  const hp = result.protectedHeaders;
   return {
     text: result.text,
     html: result.html,
@@ -144,5 +166,6 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     signerMatchesFrom: result.signerMatchesFrom,
     fromAmbiguous: result.fromAmbiguous,
     from: result.from,
+    subject: hp?.subject ?? mail.subject,
   };
 };

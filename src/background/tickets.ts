@@ -95,6 +95,19 @@ export class TicketStore {
   }
 
   /**
+   * The newest compose slot's ticket, if any: where a message the user asked for
+   * outside the webmail (a Setup Message) can be handed to the page.
+   */
+  async newestComposer(): Promise<ComposerTicket | undefined> {
+    const all = await this.area.get(null);
+    return Object.entries(all)
+      .filter(([key]) => key.startsWith(PREFIX))
+      .map(([, ticket]) => ticket as Ticket)
+      .filter((ticket): ticket is ComposerTicket => ticket.kind === 'composer')
+      .sort((a, b) => b.created - a.created)[0];
+  }
+
+  /**
    * The ticket of that kind, if it exists and belongs to the asking tab.
    *
    * @throws ProtocolError `unknown-ticket` or `wrong-tab`

@@ -6,7 +6,7 @@
 import type { StorageArea } from './area';
 
 /** The schema this code reads and writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const META = 'meta';
 
@@ -36,6 +36,12 @@ export class MigrationError extends Error {
 const STEPS: Record<number, (area: StorageArea) => Promise<void>> = {
   1: async () => {
     // Nothing to convert: version 1 is the first stored layout.
+  },
+  // Version 2 adds the `settings` record. Written out (not only defaulted on read)
+  // so that a later build can tell "never chose" from a stored choice by version.
+  2: async (area) => {
+    const got = await area.get('settings');
+    if (!got.settings) await area.set({ settings: { protect_headers: true } });
   },
 };
 

@@ -2,10 +2,11 @@
  * The persistent keyring: the user's account (own key pair) and the
  * Autocrypt peer state of every correspondent, in extension storage.
  *
- * Layout (schema version 1), one storage key per record so that each update
+ * Layout (schema version 2), one storage key per record so that each update
  * is atomic on its own and a peer write never rewrites the whole keyring:
  *   meta            { schema_version }
  *   account         StoredAccount
+ *   settings        Settings (since version 2)
  *   peer:<addr>     PeerState (addr canonical)
  *
  * The background is the only writer; writes go through one queue so two
@@ -30,7 +31,17 @@ export interface StoredAccount {
   created: number;
 }
 
+/** The user's choices on the options page. */
+export interface Settings {
+  /** Hide the Subject of encrypted mail outside the encryption (RFC 9788). */
+  protect_headers: boolean;
+}
+
+/** What a fresh install (and the version 2 migration) starts with. */
+export const DEFAULT_SETTINGS: Settings = { protect_headers: true };
+
 const ACCOUNT = 'account';
+const SETTINGS = 'settings';
 const PEER_PREFIX = 'peer:';
 
 /** Typed access to the keyring over one storage area. */
@@ -75,6 +86,43 @@ export class KeyringStore {
       const got = await this.area.get(ACCOUNT);
       if (got[ACCOUNT]) throw new Error('an account already exists');
       await this.area.set({ [ACCOUNT]: account });
+    });
+  }
+
+  /**
+   * Replaces the account with `account` after `check` accepted the current one
+   * (undefined before setup), in one step of the write queue. Used to change a
+   * preference, or to import a key from a Setup Message.
+   */
+  updateAccount(
+    change: (current: StoredAccount | undefined) => StoredAccount,
+  ): Promise<StoredAccount> {
+    return this.write(async () => {
+      const got = await this.area.get(ACCOUNT);
+      const next = change(got[ACCOUNT] as StoredAccount | undefined);
+      await this.area.set({ [ACCOUNT]: next });
+      return next;
+    });
+  }
+
+  /** The settings; defaults for any field never written. */
+  async getSettings(): Promise<Settings> {
+    await this.open();
+    const got = await this.area.get(SETTINGS);
+    return { ...DEFAULT_SETTINGS, ...(got[SETTINGS] as Partial<Settings> | undefined) };
+  }
+
+  /** Changes some settings and returns them all. */
+  updateSettings(change: Partial<Settings>): Promise<Settings> {
+    return this.write(async () => {
+      const got = await this.area.get(SETTINGS);
+      const next = {
+        ...DEFAULT_SETTINGS,
+        ...(got[SETTINGS] as Partial<Settings> | undefined),
+        ...change,
+      };
+      await this.area.set({ [SETTINGS]: next });
+      return next;
     });
   }
 

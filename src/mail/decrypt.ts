@@ -3,10 +3,20 @@
  */
 
 import { canonicalAddr } from '../autocrypt/addr';
-import { parseGossipHeader } from '../autocrypt/header';
+import { parseAutocryptHeader, parseGossipHeader } from '../autocrypt/header';
 import type { ValidatedKey } from '../autocrypt/peer-state';
+import {
+  readProtectedHeaders,
+  withoutLegacyDisplay,
+  type ProtectedHeaders,
+} from './protected-headers';
 import { parseContentType } from '../mime/content-type';
-import { contentText, MAX_RAW_MESSAGE_BYTES, parseMailDetailed } from '../mime/parse';
+import {
+  contentText,
+  MAX_RAW_MESSAGE_BYTES,
+  parseMailDetailed,
+  type ParsedMail,
+} from '../mime/parse';
 import { signedPartBytes } from '../mime/signed';
 import type { Email } from 'postal-mime';
 import { checkKeydata } from './keydata';
@@ -78,6 +88,12 @@ export interface DecryptedMail {
    * apply with `updatePeerGossip` at the message's effective date.
    */
   gossip: GossipKey[];
+  /**
+   * Header fields protected by the encryption (RFC 9788): of the payload root, or of
+   * the signed part when the payload is multipart/signed. Null (or absent, for
+   * payloads that are not MIME) when there are none.
+   */
+  protectedHeaders?: ProtectedHeaders | null;
 }
 
 /**
@@ -116,28 +132,29 @@ export async function decryptMail(
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
   }
 
-  const { data, signature, recipientFingerprints } = await decryptAndVerify({
-    message: mail.encrypted.armored,
-    decryptionKeysArmored: privateKeyArmored,
-    verificationCerts: certs,
-  });
+  const armored = mail.encrypted.armored;
+  let opened = await openPayload(armored, privateKeyArmored, certs);
 
-  const inner = await parseMailDetailed(data);
-  const checks = [signature];
-  if (inner.mail.contentType === 'multipart/signed') {
-    checks.push(await checkSignedEntity(data, inner, certs));
+  // A sender that puts its Autocrypt header only inside the encryption (RFC 9788
+  // hp="cipher", newer Delta Chat) signs with the key it carries there: on a first
+  // message we hold no other, so the signature is checked once more with it.
+  const innerKey = await protectedSenderKey(mail, opened.protectedHeaders);
+  if (innerKey && opened.combined.status === 'unknown-key') {
+    opened = await openPayload(armored, privateKeyArmored, [...certs, innerKey]);
   }
-  const combined = combineSignatureChecks(checks);
+  const { inner, protectedHeaders, combined } = opened;
 
   const replyTo = (email.replyTo ?? []).flatMap((address) => address.group ?? [address]);
   const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
 
   return {
     from,
-    text: inner.email.text ?? '',
+    text: protectedHeaders
+      ? withoutLegacyDisplay(inner.email.text ?? '', protectedHeaders)
+      : (inner.email.text ?? ''),
     html: inner.email.html ?? null,
-    embedded: isEmbedded(mail.contentType, email, mail.encrypted.armored),
-    signature: publicCheck(combined, recipientFingerprints),
+    embedded: isEmbedded(mail.contentType, email, armored),
+    signature: publicCheck(combined, opened.recipientFingerprints),
     fromAmbiguous: mail.fromCount > 1,
     // Compare the From addr-spec, never a display name, and only when there is
     // exactly one From mailbox (attack suite SG-06, SG-07).
@@ -147,6 +164,7 @@ export async function decryptMail(
       mail.fromCount === 1 &&
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
+    protectedHeaders,
   };
 }
 
@@ -215,20 +233,26 @@ async function checkSignedEntity(
   entity: Uint8Array,
   parsed: Awaited<ReturnType<typeof parseMailDetailed>>,
   certs: Uint8Array[],
-): Promise<SignatureCheck> {
+): Promise<{ check: SignatureCheck; protectedHeaders: ProtectedHeaders | null }> {
   const contentType = parseContentType(parsed.header('content-type')[0]);
   const boundary = contentType.params.get('boundary');
   const signed = boundary ? signedPartBytes(entity, boundary) : null;
   const signaturePart = parsed.email.attachments.find(
     (part) => part.mimeType === 'application/pgp-signature',
   );
-  if (!signed || !signaturePart) return { status: 'none' };
+  if (!signed) return { check: { status: 'none' }, protectedHeaders: null };
 
-  return verifyDetached({
+  // Inside the encryption the signed part's header fields are protected whatever
+  // the signature says: the encryption already keeps them from the transport.
+  const protectedHeaders = readProtectedHeaders(await parseMailDetailed(signed));
+  if (!signaturePart) return { check: { status: 'none' }, protectedHeaders };
+
+  const check = await verifyDetached({
     data: signed,
     signature: contentText(signaturePart),
     verificationCerts: certs,
   });
+  return { check, protectedHeaders };
 }
 
 function publicCheck(
@@ -251,4 +275,45 @@ function publicCheck(
 function emailOf(userID: string): string {
   const bracketed = /<([^<>]+)>/.exec(userID);
   return canonicalAddr(bracketed ? bracketed[1]! : userID);
+}
+
+// Decrypts the payload, reads its root and checks every signature in it.
+async function openPayload(
+  armored: string,
+  privateKeyArmored: string,
+  certs: Uint8Array[],
+) {
+  const { data, signature, recipientFingerprints } = await decryptAndVerify({
+    message: armored,
+    decryptionKeysArmored: privateKeyArmored,
+    verificationCerts: certs,
+  });
+
+  const inner = await parseMailDetailed(data);
+  const checks = [signature];
+  let protectedHeaders = readProtectedHeaders(inner);
+  if (inner.mail.contentType === 'multipart/signed') {
+    const signed = await checkSignedEntity(data, inner, certs);
+    checks.push(signed.check);
+    protectedHeaders ??= signed.protectedHeaders;
+  }
+  const combined = combineSignatureChecks(checks);
+  return { inner, protectedHeaders, combined, recipientFingerprints };
+}
+
+// The key of the single valid Autocrypt header inside the payload, when the outer
+// header section has none (the same rules as outside: addr = From, one valid).
+async function protectedSenderKey(
+  mail: ParsedMail,
+  protectedHeaders: ProtectedHeaders | null,
+): Promise<Uint8Array | null> {
+  const values = protectedHeaders?.autocrypt ?? [];
+  if (!mail.from || mail.autocryptHeaders.length > 0 || values.length === 0) return null;
+
+  const checked = await Promise.all(
+    values.map((value) => checkKeydata(parseAutocryptHeader(value, mail.from!.addr))),
+  );
+  const valid = checked.filter((c) => c.verdict.valid);
+  const only = valid.length === 1 ? valid[0]!.verdict : null;
+  return only?.valid ? only.header.keydata : null;
 }

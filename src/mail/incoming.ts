@@ -65,10 +65,7 @@ export async function ingestMessage(
     storedKey(previous),
   );
 
-  // "the sending time of the message as indicated by its Date header, or the time
-  // of receipt if that date is in the future or unavailable".
-  const sent = mail.date?.getTime();
-  const effectiveDate = sent !== undefined && sent <= receivedAt ? sent : receivedAt;
+  const effectiveDate = effectiveDateOf(mail, receivedAt);
 
   // An invalid header counts as none: it only moves last_seen.
   const header =
@@ -84,9 +81,24 @@ export async function ingestMessage(
   return { mail, verdict, skipped: null, peer, fingerprint: header?.fingerprint ?? null };
 }
 
-// Spec: messages "SHOULD be ignored" when auto-replied (RFC 3834), multipart/report,
-// or with more than one address in From. Without any From there is no peer either.
-function skipReason(mail: ParsedMail, autoSubmitted: string[]): SkipReason | null {
+/**
+ * The message's effective date (ms). Spec: "the sending time of the message as
+ * indicated by its Date header, or the time of receipt if that date is in the future
+ * or unavailable".
+ */
+export function effectiveDateOf(mail: ParsedMail, receivedAt: number): number {
+  const sent = mail.date?.getTime();
+  return sent !== undefined && sent <= receivedAt ? sent : receivedAt;
+}
+
+/**
+ * Why Autocrypt ignores a message, or null. Spec: messages "SHOULD be ignored" when
+ * auto-replied (RFC 3834), multipart/report, or with more than one address in
+ * From. Without any From there is no peer either.
+ *
+ * @param autoSubmitted the values of the message's Auto-Submitted header
+ */
+export function skipReason(mail: ParsedMail, autoSubmitted: string[]): SkipReason | null {
   if (mail.isReport) return 'multipart-report';
   if (autoSubmitted.some((value) => /^\s*auto-replied\b/i.test(value)))
     return 'auto-replied';
@@ -112,13 +124,16 @@ function storedKey(peer: PeerState | undefined): CheckedKey | undefined {
   return { keydata: peer.public_key, fingerprint: peer.public_key_fingerprint };
 }
 
-// Spec: "If there is more than one valid header, this SHOULD be treated as an
-// error, and all Autocrypt headers discarded as invalid." Valid means syntax and
-// keydata both pass; with no valid header the first problem is reported.
-async function judgeHeaders(
+/**
+ * The verdict on a message's Autocrypt header values from `fromAddr`, keydata
+ * included. Spec: "If there is more than one valid header, this SHOULD be treated
+ * as an error, and all Autocrypt headers discarded as invalid." Valid means syntax
+ * and keydata both pass; with no valid header the first problem is reported.
+ */
+export async function judgeHeaders(
   values: string[],
   fromAddr: string,
-  known: CheckedKey | undefined,
+  known?: CheckedKey,
 ): Promise<CheckedVerdict | { verdict: null; fingerprint: null }> {
   if (values.length === 0) return { verdict: null, fingerprint: null };
 

@@ -6,7 +6,11 @@
  * Encryption"; RFC 3156 section 4 for the structure.
  */
 
-import { formatAutocryptHeader, type PreferEncrypt } from '../autocrypt/header';
+import {
+  AutocryptHeaderError,
+  formatAutocryptHeader,
+  type PreferEncrypt,
+} from '../autocrypt/header';
 import {
   envelopeHeaders,
   newMessageId,
@@ -47,6 +51,27 @@ export interface OutgoingMessage {
   references?: string[];
 }
 
+/** How an encrypted message is written. */
+export interface EncryptionOptions {
+  /**
+   * Hide the Subject outside the encryption (RFC 9788 header protection): the outer
+   * Subject becomes `[...]` and the real one travels only inside. Default false here;
+   * the product's setting (on unless the user turned it off) is the caller's to pass.
+   */
+  protectHeaders?: boolean;
+  /**
+   * Recipients' keys to gossip inside the encrypted part (spec "Key Gossip"): the
+   * caller passes them when there is more than one recipient.
+   */
+  gossip?: { addr: string; keydata: Uint8Array }[];
+}
+
+/**
+ * RFC 9788 section 4.1, `hcp_baseline`: the obscured value of the Subject outside
+ * the encryption.
+ */
+export const OBSCURED_SUBJECT = '[...]';
+
 /**
  * Builds the raw RFC 5322 message (CRLF line breaks) for `msg`.
  *
@@ -67,8 +92,9 @@ export async function buildOutgoing(
   msg: OutgoingMessage,
   encryptTo: Uint8Array[] | null,
   date: Date = new Date(),
+  options: EncryptionOptions = {},
 ): Promise<string> {
-  const envelope = envelopeHeaders({
+  const fields = {
     from: { addr: account.addr, name: account.name },
     to: msg.to,
     cc: msg.cc,
@@ -77,7 +103,12 @@ export async function buildOutgoing(
     messageId: newMessageId(account.addr),
     inReplyTo: msg.inReplyTo,
     references: msg.references,
-  });
+  };
+  const envelope = envelopeHeaders(fields);
+  const hide = encryptTo !== null && (options.protectHeaders ?? false);
+  const outerEnvelope = hide
+    ? envelopeHeaders({ ...fields, subject: OBSCURED_SUBJECT })
+    : envelope;
 
   const autocrypt = formatAutocryptHeader({
     addr: account.addr,
@@ -85,7 +116,7 @@ export async function buildOutgoing(
     keydata: account.keydata,
   });
   const outerHeaders: HeaderField[] = [
-    ...envelope,
+    ...outerEnvelope,
     ['Autocrypt', autocrypt],
     ['MIME-Version', '1.0'],
   ];
@@ -99,10 +130,16 @@ export async function buildOutgoing(
   }
 
   // The inner entity repeats the header fields so that a reader can show (and check)
-  // the ones that were encrypted and signed with the body.
-  const inner = textPlainEntity(msg.text, 'protected-headers="v1"');
+  // the ones that were encrypted and signed with the body. RFC 9788 section 2.1:
+  // `hp="cipher"` marks them, and each outer field whose value differs is recorded
+  // in an HP-Outer field so that a receiver can see what the transport saw.
+  const marks = hide ? 'protected-headers="v1"; hp="cipher"' : 'protected-headers="v1"';
+  const inner = textPlainEntity(msg.text, marks);
+  const hpOuter: HeaderField[] = hide
+    ? outerEnvelope.map(([name, value]) => ['HP-Outer', `${name}: ${value}`] as const)
+    : [];
   const payload = serializeEntity({
-    headers: [...inner.headers, ...envelope],
+    headers: [...inner.headers, ...envelope, ...hpOuter, ...gossipHeaders(options)],
     body: inner.body,
   });
 
@@ -118,4 +155,24 @@ export async function buildOutgoing(
     headers: [...outerHeaders, ...outer.headers],
     body: outer.body,
   });
+}
+
+// Spec, "Key Gossip": "Autocrypt-Gossip headers ... MUST be placed in the root MIME
+// part of the encrypted message payload", one per recipient. A key too large for a
+// header (over 10 KiB) is left out rather than failing the message.
+function gossipHeaders(options: EncryptionOptions): HeaderField[] {
+  const headers: HeaderField[] = [];
+  for (const { addr, keydata } of options.gossip ?? []) {
+    try {
+      const value = formatAutocryptHeader({
+        addr,
+        prefer_encrypt: 'nopreference',
+        keydata,
+      });
+      headers.push(['Autocrypt-Gossip', value]);
+    } catch (error) {
+      if (!(error instanceof AutocryptHeaderError)) throw error;
+    }
+  }
+  return headers;
 }

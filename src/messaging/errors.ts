@@ -5,6 +5,8 @@ export type ProtocolErrorCode =
   | 'forbidden-sender'
   | 'bad-request'
   | 'no-account'
+  | 'no-compose-slot'
+  | 'no-setup-message'
   | 'account-exists'
   | 'unknown-ticket'
   | 'wrong-tab'

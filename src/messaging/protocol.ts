@@ -52,6 +52,16 @@ export interface PeerSummary {
   autocrypt_timestamp: number;
   gossip_only: boolean;
   recommendation: Recommendation;
+  /** Every key seen for this peer, oldest first (times in ms). */
+  history: { fingerprint: string; first_seen: number; source: 'autocrypt' | 'gossip' }[];
+}
+
+/** The user's choices, as the options page shows and changes them. */
+export interface SettingsView {
+  /** `accounts[addr].prefer_encrypt`. */
+  prefer_encrypt: PreferEncrypt;
+  /** Hide the Subject of encrypted mail outside the encryption (RFC 9788). */
+  protect_headers: boolean;
 }
 
 /** One recipient's recommendation in the composer. */
@@ -71,6 +81,45 @@ export interface Requests {
     request: { addr: string; name: string; prefer_encrypt: PreferEncrypt };
     response: AccountStatus;
     senders: 'setup';
+  };
+  'settings.get': {
+    request: Record<string, never>;
+    response: SettingsView;
+    senders: 'options';
+  };
+  'settings.set': {
+    request: Partial<SettingsView>;
+    response: SettingsView;
+    senders: 'options';
+  };
+  'account.exportPublicKey': {
+    request: Record<string, never>;
+    response: { armored: string; fingerprint: string };
+    senders: 'options';
+  };
+  /** Makes a Setup Message and its code; the code is answered once, never stored. */
+  'setupMessage.create': {
+    /** The message's Subject and explanation, in the user's language. */
+    request: { subject: string; description: string };
+    response: { code: string; mime: string };
+    senders: 'options';
+  };
+  /** Sends the last created Setup Message to ourselves through an open compose slot. */
+  'setupMessage.send': {
+    request: Record<string, never>;
+    response: { sent: true };
+    senders: 'options';
+  };
+  /** Reads a Setup Message file without decrypting it (for the code prompt). */
+  'setupMessage.inspect': {
+    request: { raw: string /* base64 */; addr?: string };
+    response: { passphraseFormat: string | null; passphraseBegin: string | null };
+    senders: 'options' | 'setup';
+  };
+  'setupMessage.import': {
+    request: { raw: string /* base64 */; code: string; addr?: string };
+    response: AccountStatus;
+    senders: 'options' | 'setup';
   };
   'message.opened': {
     request: { messageId: string; raw: string /* base64 */ };
@@ -95,6 +144,8 @@ export interface Requests {
       /** More than one From mailbox: no single author to bind a signature to. */
       fromAmbiguous: boolean;
       from: string;
+      /** The protected Subject when the payload has one, else the outer Subject. */
+      subject: string;
     };
     senders: 'reader';
   };
@@ -209,6 +260,13 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'reader.decrypt': ['reader'],
     'composer.register': ['content'],
     'composer.open': ['composer'],
+    'settings.get': ['options'],
+    'settings.set': ['options'],
+    'account.exportPublicKey': ['options'],
+    'setupMessage.create': ['options'],
+    'setupMessage.send': ['options'],
+    'setupMessage.inspect': ['options', 'setup'],
+    'setupMessage.import': ['options', 'setup'],
     'composer.recommend': ['composer'],
     'composer.send': ['composer'],
     'peers.list': ['options'],

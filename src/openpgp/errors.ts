@@ -28,7 +28,9 @@ export type CryptoErrorCode =
   /** The message lacks integrity protection (no MDC / AEAD): refused, EFAIL. */
   | 'unauthenticated'
   /** The message or its decompressed content is over our size bound. */
-  | 'too-large';
+  | 'too-large'
+  /** A passphrase-protected message uses no cipher (algorithm 0) or a weak one. */
+  | 'weak-cipher';
 
 /**
  * Raised by the OpenPGP gateway and the mail layer. `message` says what happened

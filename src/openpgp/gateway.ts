@@ -278,11 +278,16 @@ export async function encryptAndSign(opts: {
   }
 
   const encryptionKeys = [...recipients, signingKey.toPublic()];
+  const encryptionKeyIDs = await Promise.all(
+    encryptionKeys.map((key) => chooseEncryptionKeyID(key, date)),
+  );
   let armored: string;
   try {
     armored = await openpgp.encrypt({
       message: await openpgp.createMessage({ binary: opts.data, date }),
       encryptionKeys,
+      // openpgp reads an undefined entry as "choose for me".
+      encryptionKeyIDs: encryptionKeyIDs as openpgp.KeyID[],
       signingKeys: signingKey,
       sessionKey: await sessionKeyFor(encryptionKeys, date),
       date,
@@ -330,9 +335,11 @@ export async function decryptAndVerify(opts: {
   /** Primary fingerprints of the keys we decrypted with, for Intended Recipient checks. */
   recipientFingerprints: string[];
 }> {
+  // The message first: a payload that is no OpenPGP at all is worth saying even
+  // to a caller without keys.
+  const message = await readEncryptedMessage(opts.message);
   const decryptionKeys = await readPrivateKeys(opts.decryptionKeysArmored);
   const verificationKeys = await readVerificationKeys(opts.verificationCerts);
-  const message = await readEncryptedMessage(opts.message);
 
   let result: { data: Uint8Array; signatures: VerificationResult[] };
   try {
@@ -425,6 +432,39 @@ async function sessionKeyFor(keys: openpgp.Key[], date: Date) {
     return { ...chosen, aeadAlgorithm: undefined };
   }
   return chosen;
+}
+
+/**
+ * The encryption subkey to use for a certificate with several: the one valid at
+ * `date` whose expiry is nearest (one that never expires comes last), newest first
+ * among equals. draft-autocrypt-openpgp-v2-cert rotates short-lived encryption
+ * subkeys and publishes the next one ahead of time; the soonest-expiring valid one
+ * is the one the owner expects to be used now. openpgp's own choice would be the
+ * newest, which may be a key its owner does not use yet.
+ *
+ * @returns the subkey's key ID, or undefined to let openpgp choose (no valid subkey,
+ *   or the primary key itself encrypts)
+ */
+async function chooseEncryptionKeyID(
+  key: openpgp.Key,
+  date: Date,
+): Promise<openpgp.KeyID | undefined> {
+  const candidates: { id: openpgp.KeyID; expires: number; created: number }[] = [];
+  for (const subkey of key.subkeys) {
+    const id = subkey.getKeyID();
+    const valid = await key.getEncryptionKey(id, date, undefined, KEY_CONFIG).then(
+      (found) => found.getKeyID().equals(id),
+      () => false,
+    );
+    if (!valid) continue;
+
+    const expiry = await subkey.getExpirationTime(date, KEY_CONFIG);
+    const expires = expiry instanceof Date ? expiry.getTime() : Infinity;
+    candidates.push({ id, expires, created: subkey.getCreationTime().getTime() });
+  }
+
+  candidates.sort((a, b) => a.expires - b.expires || b.created - a.created);
+  return candidates[0]?.id;
 }
 
 function fingerprintOf(key: openpgp.Key): string {
@@ -607,4 +647,226 @@ async function certifiedUserIDs(key: openpgp.Key): Promise<string[]> {
     }
   }
   return certified;
+}
+
+/** What one key in a key file is, as the inspector and key import report it. */
+export interface KeyFileEntry {
+  /** Upper-case hex primary fingerprint. */
+  fingerprint: string;
+  /** Key packet version: 4 or 6. */
+  version: number;
+  /** The file holds secret key material for it. */
+  hasSecret: boolean;
+  /** Its secret material is passphrase-protected. */
+  locked: boolean;
+  /** An encryption (sub)key is usable at `date`. */
+  usableForEncryption: boolean;
+  /** The primary key verifies at `date` (not expired, not revoked). */
+  primaryValid: boolean;
+  /** The certificate (public part), binary. */
+  certificate: Uint8Array;
+}
+
+/**
+ * Reads every key in an armored or binary key file and says what each one is.
+ *
+ * @param date when to judge expiry (default now)
+ * @throws CryptoError `'bad-key'` when the file holds no readable key
+ */
+export async function describeKeyFile(
+  file: string | Uint8Array,
+  date: Date = new Date(),
+): Promise<KeyFileEntry[]> {
+  let keys: openpgp.Key[];
+  try {
+    keys =
+      typeof file === 'string'
+        ? await openpgp.readKeys({ armoredKeys: file, config: CONFIG })
+        : await openpgp.readKeys({ binaryKeys: file, config: CONFIG });
+  } catch (error) {
+    throw new CryptoError('bad-key', 'no readable OpenPGP key', { cause: error });
+  }
+
+  return Promise.all(
+    keys.map(async (key) => ({
+      fingerprint: fingerprintOf(key),
+      version: key.keyPacket.version,
+      hasSecret: key.isPrivate(),
+      locked: key.isPrivate() && !(key as openpgp.PrivateKey).isDecrypted(),
+      usableForEncryption: await key
+        .getEncryptionKey(undefined, date, undefined, KEY_CONFIG)
+        .then(
+          () => true,
+          () => false,
+        ),
+      primaryValid: await key.verifyPrimaryKey(date, undefined, KEY_CONFIG).then(
+        () => true,
+        () => false,
+      ),
+      certificate: key.toPublic().write(),
+    })),
+  );
+}
+
+/**
+ * Verifies a cleartext-signed text (`-----BEGIN PGP SIGNED MESSAGE-----`), as found
+ * inline in mail bodies. Text that is not a readable cleartext message counts as
+ * unsigned.
+ */
+export async function verifyCleartext(
+  armored: string,
+  verificationCerts: Uint8Array[],
+): Promise<{ text: string; signature: SignatureCheck }> {
+  let message: openpgp.CleartextMessage;
+  try {
+    message = await openpgp.readCleartextMessage({
+      cleartextMessage: armored,
+      config: CONFIG,
+    });
+  } catch {
+    return { text: armored, signature: { status: 'none' } };
+  }
+
+  const verificationKeys = await readVerificationKeys(verificationCerts);
+  const { signatures } = await openpgp.verify({
+    message,
+    verificationKeys,
+    config: CONFIG,
+  });
+
+  return {
+    text: message.getText(),
+    signature: await checkSignatures(signatures, verificationKeys),
+  };
+}
+
+/**
+ * Encrypts `text` with a passphrase only (one SKESK, then SEIPDv1), AES-128 with the
+ * salted and iterated S2K, and armors it with the given armor headers. This is the
+ * shape the Autocrypt Setup Message needs ("The symmetric encryption algorithm used
+ * MUST be AES-128 or AES-256 ... used with OpenPGP's salted+iterated S2K").
+ */
+export async function encryptWithPassphrase(opts: {
+  text: string;
+  passphrase: string;
+  armorHeaders: [string, string][];
+}): Promise<string> {
+  const armored = await openpgp.encrypt({
+    message: await openpgp.createMessage({ text: opts.text, format: 'utf8' }),
+    passwords: [opts.passphrase],
+    format: 'armored',
+    config: {
+      ...CONFIG,
+      preferredSymmetricAlgorithm: openpgp.enums.symmetric.aes128,
+      s2kType: openpgp.enums.s2k.iterated,
+      showComment: false,
+      showVersion: false,
+    },
+  });
+
+  // openpgp writes no armor headers of its own here; ours go after the BEGIN line.
+  const [begin, ...rest] = armored.split(/\r?\n/);
+  const headers = opts.armorHeaders.map(([name, value]) => `${name}: ${value}`);
+  return [begin, ...headers, ...rest].join('\n');
+}
+
+// The SKESK packet fields openpgp reads but does not declare.
+interface SkeskFields {
+  encrypted: Uint8Array | null;
+  sessionKeyEncryptionAlgorithm: number | null;
+  sessionKeyAlgorithm: number | null;
+}
+
+/**
+ * Checks that `armored` is a message protected by a passphrase with AES: at least
+ * one SKESK, every SKESK with an AES cipher, and an integrity-protected data packet.
+ * A session key "encrypted" with cipher 0 (plaintext) is readable without the
+ * passphrase, so such a message is refused before anyone is asked for a code.
+ *
+ * @throws CryptoError `'bad-ciphertext'`, `'weak-cipher'`
+ */
+export async function checkPassphraseMessage(armored: string): Promise<void> {
+  const message = await readEncryptedMessage(armored);
+  const skesks = message.packets.filterByTag(
+    openpgp.enums.packet.symEncryptedSessionKey,
+  ) as unknown as SkeskFields[];
+  const sealed =
+    message.packets.filterByTag(
+      openpgp.enums.packet.symEncryptedIntegrityProtectedData,
+      openpgp.enums.packet.aeadEncryptedData,
+    ).length > 0;
+  if (skesks.length === 0 || !sealed) {
+    throw new CryptoError('bad-ciphertext', 'not a passphrase-encrypted message');
+  }
+
+  const aes = [
+    openpgp.enums.symmetric.aes128,
+    openpgp.enums.symmetric.aes192,
+    openpgp.enums.symmetric.aes256,
+  ] as number[];
+  // A v4 SKESK without an encrypted session key names the data's cipher itself.
+  const cipherOf = (p: SkeskFields) =>
+    (p.encrypted ? p.sessionKeyEncryptionAlgorithm : p.sessionKeyAlgorithm) ?? -1;
+  if (skesks.some((p) => !aes.includes(cipherOf(p)))) {
+    throw new CryptoError('weak-cipher', 'the passphrase protects with no AES cipher');
+  }
+}
+
+/**
+ * Decrypts a passphrase-only message (a Setup Message payload). Refuses a message
+ * whose session key is "encrypted" with cipher 0 (plaintext) or anything but AES:
+ * such a payload is readable without the code, so the code proves nothing.
+ *
+ * @throws CryptoError `'bad-ciphertext'`, `'weak-cipher'`, `'bad-passphrase'`,
+ *   `'unauthenticated'`, `'too-large'`
+ */
+export async function decryptWithPassphrase(
+  armored: string,
+  passphrase: string,
+): Promise<Uint8Array> {
+  await checkPassphraseMessage(armored);
+  const message = await readEncryptedMessage(armored);
+
+  try {
+    const { data } = await openpgp.decrypt({
+      message,
+      passwords: [passphrase],
+      format: 'binary',
+      config: CONFIG,
+    });
+    return data;
+  } catch (error) {
+    const failed = decryptionError(error);
+    if (failed.code !== 'decrypt-failed') throw failed;
+    throw new CryptoError('bad-passphrase', 'the code does not decrypt the message', {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Reads one transferable secret key for import (a Setup Message, a backup): it must
+ * be readable and unprotected, or unlocked by `passphrase`.
+ *
+ * @returns the key armored without protection, and its fingerprint
+ * @throws CryptoError `'bad-key'`, `'key-locked'`, `'bad-passphrase'`
+ */
+export async function importSecretKey(
+  armored: string,
+  passphrase?: string,
+): Promise<{ privateKeyArmored: string; fingerprint: string }> {
+  const key = await readPrivate(armored, { allowLocked: true });
+  if (!key.isDecrypted() && passphrase === undefined) {
+    throw new CryptoError('key-locked', 'the private key is locked with a passphrase');
+  }
+
+  const unlocked = key.isDecrypted()
+    ? key.armor()
+    : await unlockPrivateKey(armored, passphrase!);
+  return { privateKeyArmored: unlocked, fingerprint: fingerprintOf(key) };
+}
+
+/** The armored public key of our private key, for export. */
+export async function publicKeyOf(privateKeyArmored: string): Promise<string> {
+  return (await readPrivate(privateKeyArmored)).toPublic().armor();
 }

@@ -223,6 +223,36 @@ describe('encryptAndSign / decryptAndVerify', () => {
     expect(ids).not.toContain(expired!.getKeyID().toHex());
   });
 
+  it('encrypts to the valid subkey that expires soonest (v2 cert)', async () => {
+    const { publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      userIDs: [{ email: 'v2@example.org' }],
+      date: new Date(Date.now() - 30 * DAY),
+      // expired, valid for 60 days, never expires, valid for 90 days
+      subkeys: [
+        { keyExpirationTime: DAY / 1000 },
+        { keyExpirationTime: (60 * DAY) / 1000 },
+        {},
+        { keyExpirationTime: (90 * DAY) / 1000 },
+      ],
+      format: 'object',
+    });
+    const [expired, soonest, never, later] = publicKey.subkeys;
+
+    const armored = await encryptAndSign({
+      data: text('x'),
+      recipientCerts: [publicKey.write()],
+      signingKeyArmored: alice.privateKeyArmored,
+    });
+    const ids = (await openpgp.readMessage({ armoredMessage: armored }))
+      .getEncryptionKeyIDs()
+      .map((id) => id.toHex());
+    expect(ids).toContain(soonest!.getKeyID().toHex());
+    for (const other of [expired, never, later]) {
+      expect(ids).not.toContain(other!.getKeyID().toHex());
+    }
+  });
+
   it('reports decrypt-failed for a message to somebody else, and can retry', async () => {
     const armored = await encryptAndSign({
       data: text('for bob only'),

@@ -84,3 +84,33 @@ describe('KeyringStore', () => {
     expect((err as MigrationError).code).toBe('newer-schema');
   });
 });
+
+describe('KeyringStore settings (schema 2)', () => {
+  it('should migrate version 1 by adding default settings, keeping peers', async () => {
+    const area = memoryArea();
+    area.data.set('meta', { schema_version: 1 });
+    area.data.set('peer:carol@example.com', peer('carol@example.com', 5));
+
+    const store = new KeyringStore(area);
+    expect(await store.getSettings()).toEqual({ protect_headers: true });
+    expect(area.data.get('meta')).toEqual({ schema_version: 2 });
+    expect(area.data.get('settings')).toEqual({ protect_headers: true });
+    expect((await store.getPeer('carol@example.com'))?.last_seen).toBe(5);
+  });
+
+  it('should keep a stored choice through updates', async () => {
+    const store = new KeyringStore(memoryArea());
+    await store.updateSettings({ protect_headers: false });
+    expect(await store.getSettings()).toEqual({ protect_headers: false });
+  });
+
+  it('should change the account in the write queue', async () => {
+    const store = new KeyringStore(memoryArea());
+    await store.createAccount(account);
+    await store.updateAccount((current) => ({
+      ...current!,
+      prefer_encrypt: 'nopreference',
+    }));
+    expect((await store.getAccount())?.prefer_encrypt).toBe('nopreference');
+  });
+});

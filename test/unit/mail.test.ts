@@ -101,6 +101,13 @@ describe('buildOutgoing + ingestMessage', () => {
       signerMatchesFrom: true,
       fromAmbiguous: false,
       gossip: [],
+      protectedHeaders: {
+        subject: message.subject,
+        from: 'alice@example.org',
+        to: ['bob@example.net'],
+        cc: [],
+        autocrypt: [],
+      },
     });
 
     const sentCopy = await decryptMail(bytes(raw), alice.privateKeyArmored, []);
