@@ -18,7 +18,7 @@ import { buildOutgoing } from '../mail/outgoing';
 import { base64ToBytes } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
 import type { StoredAccount } from '../keyring/store';
-import { requireAccount, type Handler, type Services } from './context';
+import { redeemTicket, requireAccount, type Handler, type Services } from './context';
 import { isAddr, str, strList } from './check';
 
 /**
@@ -103,11 +103,7 @@ export const composerOpen: Handler<'composer.open'> = async (
   caller,
   services,
 ) => {
-  const t = await services.tickets.redeem(
-    str(payload.ticket, 'ticket'),
-    'composer',
-    caller.tabId,
-  );
+  const t = await redeemTicket(services, payload, 'composer', caller);
   const account = await services.keyring.getAccount();
   return {
     from: account?.addr ?? null,
@@ -125,11 +121,7 @@ export const composerRecommend: Handler<'composer.recommend'> = async (
   caller,
   services,
 ) => {
-  const t = await services.tickets.redeem(
-    str(payload.ticket, 'ticket'),
-    'composer',
-    caller.tabId,
-  );
+  const t = await redeemTicket(services, payload, 'composer', caller);
   const account = await requireAccount(services);
   const reply = await replyToEncrypted(services, t.inReplyTo);
   const now = services.now();
@@ -172,11 +164,7 @@ export const composerSend: Handler<'composer.send'> = async (
   caller,
   services,
 ) => {
-  const t = await services.tickets.redeem(
-    str(payload.ticket, 'ticket'),
-    'composer',
-    caller.tabId,
-  );
+  const t = await redeemTicket(services, payload, 'composer', caller);
   // A Gmail compose window has no page contract to submit through.
   if (t.gmail) throw new ProtocolError('bad-request', 'use a Gmail send path');
   const account = await requireAccount(services);

@@ -3,7 +3,8 @@
  * and who asked.
  */
 import type { KeyringStore, StoredAccount } from '../keyring/store';
-import type { TicketStore } from './tickets';
+import type { Ticket, TicketStore } from './tickets';
+import { str } from './check';
 import type { OperationLimits } from './limits';
 import type { RequestName, Requests, SenderKind } from '../messaging/protocol';
 import type { SubmitResult } from '../webmail/ecosmail/contract';
@@ -54,4 +55,17 @@ export async function requireAccount(services: Services): Promise<StoredAccount>
     throw new ProtocolError('no-account', 'set up EcosMail Autocrypt first (no key yet)');
   }
   return account;
+}
+
+/**
+ * The ticket a frame presents with its request, checked for its kind and for
+ * the tab asking (see `tickets.ts`).
+ */
+export function redeemTicket<K extends Ticket['kind']>(
+  services: Services,
+  payload: { ticket: unknown },
+  kind: K,
+  caller: Caller,
+): Promise<Extract<Ticket, { kind: K }>> {
+  return services.tickets.redeem(str(payload.ticket, 'ticket'), kind, caller.tabId);
 }

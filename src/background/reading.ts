@@ -11,7 +11,7 @@ import { ProtocolError } from '../messaging/errors';
 import type { HeaderSummary } from '../messaging/protocol';
 import type { IngestResult } from '../mail/incoming';
 import type { PeerState } from '../autocrypt/peer-state';
-import { requireAccount, type Handler } from './context';
+import { redeemTicket, requireAccount, type Handler } from './context';
 import { str } from './check';
 import { KEY_BUDGET, VIEW_BUDGET } from './limits';
 import { skipReason } from '../mail/incoming';
@@ -90,11 +90,7 @@ export const readerDescribe: Handler<'reader.describe'> = async (
   caller,
   services,
 ) => {
-  const ticket = await services.tickets.redeem(
-    str(payload.ticket, 'ticket'),
-    'reader',
-    caller.tabId,
-  );
+  const ticket = await redeemTicket(services, payload, 'reader', caller);
   const mail = await parseMail(base64ToBytes(ticket.raw));
   return {
     from: mail.from?.addr ?? '',
@@ -119,11 +115,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   caller,
   services,
 ) => {
-  const ticket = await services.tickets.redeem(
-    str(payload.ticket, 'ticket'),
-    'reader',
-    caller.tabId,
-  );
+  const ticket = await redeemTicket(services, payload, 'reader', caller);
   const account = await requireAccount(services);
 
   // A page that shows message after message must not get our key to decrypt
