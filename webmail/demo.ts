@@ -41,7 +41,7 @@ function step(text: string): void {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
 }
 
 /** Starts the webmail on the usual ports, or on free ones if those are taken. */
@@ -148,6 +148,9 @@ async function main(): Promise<void> {
     await sendAndWait(page, composer);
     step('Alice replied, encrypted (both sides prefer mutual)');
 
+    // The webmail's "Sent" notice overlaps our reader frame's area; our frame
+    // refuses clicks while anything of the page's covers it, so let it go.
+    await page.locator('[data-testid="flash"]').waitFor({ state: 'hidden' });
     await danaAnswers(webmail, dana);
     const inbox = await webmail.mailbox(ALICE, 'inbox');
     await openMessage(page, 'inbox', inbox[inbox.length - 1]!.id);
@@ -168,6 +171,9 @@ async function main(): Promise<void> {
     process.once('SIGTERM', onSignal);
     browser.context.once('close', () => void webmail.stop().then(() => process.exit(0)));
   } catch (err) {
+    // What the last page showed is the quickest clue to what went wrong.
+    const last = browser.context.pages().at(-1);
+    await last?.screenshot({ path: `${SHOTS}/failed.png` }).catch(() => undefined);
     await stop();
     throw err;
   }
