@@ -1,0 +1,188 @@
+/**
+ * Attack suite HP-* (header protection, RFC 9788) through the product's read
+ * path: the inspector (`inspectMailbox`), which runs `ingestMessage`,
+ * `verifySignedMail`, `decryptMail` and `applyDecryptedMail` exactly as the
+ * background does. Each case says how a vulnerable client fails; a mail built by
+ * our own `buildOutgoing` is the positive control.
+ */
+
+import * as openpgp from 'openpgp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inspectMailbox } from '../../../src/cli/inspect';
+import { buildOutgoing, type OutgoingAccount } from '../../../src/mail/outgoing';
+import { generateKeyPair, minimalPublicKey } from '../../../src/openpgp/gateway';
+
+const DAY = 24 * 60 * 60 * 1000;
+const NOW = Date.UTC(2026, 11, 4, 12);
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+type Party = OutgoingAccount & { fingerprint: string };
+
+async function party(addr: string): Promise<Party> {
+  const key = await generateKeyPair({ addr, date: new Date(NOW - 60 * DAY) });
+  return {
+    addr,
+    privateKeyArmored: key.privateKeyArmored,
+    keydata: await minimalPublicKey(key.privateKeyArmored, addr),
+    prefer_encrypt: 'mutual',
+    fingerprint: key.fingerprint,
+  };
+}
+
+let alice: Party;
+let bob: Party;
+let mallory: Party;
+
+beforeAll(async () => {
+  [alice, bob, mallory] = await Promise.all([
+    party('alice@example.org'),
+    party('bob@example.net'),
+    party('mallory@example.com'),
+  ]);
+});
+
+const inspect = (mails: string[], options: Parameters<typeof inspectMailbox>[1] = {}) =>
+  inspectMailbox(
+    mails.map((mail, i) => ({ name: `m${i}.eml`, bytes: bytes(mail) })),
+    { receivedAt: NOW, now: NOW, ...options },
+  );
+
+const fold = (value: string) => value.replace(/(.{1,70})(?=.)/g, '$1\r\n ');
+
+/** An Autocrypt header claiming alice's address with mallory's key. */
+const forgedAutocrypt = () =>
+  `Autocrypt: ${fold(`addr=${alice.addr}; prefer-encrypt=mutual; keydata=${Buffer.from(mallory.keydata).toString('base64')}`)}`;
+
+describe('HP-03 header protection outside an authenticated payload', () => {
+  // The mail is neither signed nor encrypted, yet marks its root
+  // `protected-headers="v1"` / `hp="clear"`, carries a part with "protected" header
+  // fields (a forged From alice, a Subject and an Autocrypt header with mallory's
+  // key) and starts its text with a legacy display block. A vulnerable client
+  // shows "Wire the money" as a protected Subject, strips the block as if it were
+  // a legacy display element, or applies the inner Autocrypt header to alice.
+  function unauthenticated(): string {
+    return [
+      `From: ${mallory.addr}`,
+      `To: ${bob.addr}`,
+      `Date: ${new Date(NOW - DAY).toUTCString()}`,
+      'Subject: Newsletter',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"; protected-headers="v1"; hp="clear"',
+      '',
+      '--b1',
+      'Content-Type: text/rfc822-headers; protected-headers="v1"',
+      'Content-Disposition: inline',
+      '',
+      `From: ${alice.addr}`,
+      `To: ${bob.addr}`,
+      'Subject: Wire the money',
+      forgedAutocrypt(),
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8; hp-legacy-display="1"',
+      '',
+      `From: ${alice.addr}`,
+      'Subject: Wire the money',
+      '',
+      'Please pay the attached invoice today.',
+      '',
+      '--b1--',
+      '',
+    ].join('\r\n');
+  }
+
+  it('HP-03 an unsigned, unencrypted mail with protected-headers parts and a legacy display block gets no protected Subject, no inner Autocrypt key and keeps its text', async () => {
+    const [report] = await inspect([unauthenticated()]);
+
+    expect(report!.kind).toBe('message');
+    expect(report!.verify).toMatchObject({ form: 'none', signature: 'none' });
+    // The Subject shown is the outer one (the root's own), never the inner one.
+    expect(report!.protected_subject).not.toBe('Wire the money');
+    expect([null, 'Newsletter']).toContain(report!.protected_subject);
+    // The legacy display block is not removed from unauthenticated text: the user
+    // sees that the "From alice" line is part of mallory's body.
+    expect(report!.verify!.text).toContain(`From: ${alice.addr}`);
+    expect(report!.verify!.text).toContain('Subject: Wire the money');
+    // The inner Autocrypt header neither counts for mallory nor plants a key for alice.
+    expect(report!.from).toBe(mallory.addr);
+    expect(report!.autocrypt).toBeNull();
+    expect(report!.autocrypt_location).toBeNull();
+    expect(report!.autocrypt_protected).toBeNull();
+    expect(report!.gossip).toEqual([]);
+    expect(report!.peer?.public_key_fingerprint ?? null).toBeNull();
+  });
+
+  /** A multipart/signed mail by alice whose signed part carries protected headers. */
+  async function signedMail(tamper: boolean): Promise<string> {
+    const part = [
+      'Content-Type: text/plain; charset=utf-8; protected-headers="v1"',
+      `From: ${alice.addr}`,
+      `To: ${bob.addr}`,
+      'Subject: Lunch',
+      '',
+      'See you at noon.',
+    ].join('\r\n');
+    const key = await openpgp.readPrivateKey({ armoredKey: alice.privateKeyArmored });
+    const signature = await openpgp.sign({
+      message: await openpgp.createMessage({ binary: bytes(part) }),
+      signingKeys: key,
+      detached: true,
+    });
+    // Tampering after signing: the signature no longer covers the Subject shown.
+    const body = tamper
+      ? part.replace('Subject: Lunch', 'Subject: Wire the money')
+      : part;
+    return [
+      `From: ${alice.addr}`,
+      `To: ${bob.addr}`,
+      `Date: ${new Date(NOW - DAY).toUTCString()}`,
+      'Subject: Lunch',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="s1"',
+      '',
+      '--s1',
+      body,
+      '--s1',
+      'Content-Type: application/pgp-signature',
+      '',
+      String(signature).trim(),
+      '--s1--',
+      '',
+    ].join('\r\n');
+  }
+
+  it('HP-03 a multipart/signed mail whose signature does not verify has no protected headers', async () => {
+    // A client that reads protected headers before (or regardless of) checking the
+    // signature would show "Wire the money" as alice's protected Subject.
+    const [report] = await inspect([await signedMail(true)], {
+      certs: [alice.keydata],
+    });
+    expect(report!.verify?.form).toBe('multipart-signed');
+    expect(report!.verify?.signature).not.toBe('valid');
+    expect(report!.protected_subject).toBeNull();
+  });
+
+  it('HP-03 positive control: a validly signed part gives its protected Subject', async () => {
+    const [report] = await inspect([await signedMail(false)], {
+      certs: [alice.keydata],
+    });
+    expect(report!.verify).toMatchObject({
+      form: 'multipart-signed',
+      signature: 'valid',
+    });
+    expect(report!.protected_subject).toBe('Lunch');
+  });
+
+  it('HP-03 positive control: inside a signed and encrypted payload the protected Subject is shown', async () => {
+    const raw = await buildOutgoing(
+      alice,
+      { to: [bob.addr], cc: [], subject: 'Salary talk', text: 'Hi\n' },
+      [bob.keydata],
+      new Date(NOW - DAY),
+      { protectHeaders: true },
+    );
+    const [report] = await inspect([raw], { secretKeys: [bob.privateKeyArmored] });
+    expect(report!.decrypt).toMatchObject({ ok: true, text: 'Hi\n', signature: 'valid' });
+    expect(report!.protected_subject).toBe('Salary talk');
+  });
+});
