@@ -109,7 +109,7 @@ describe('HP-03 header protection outside an authenticated payload', () => {
     expect(report!.autocrypt_location).toBeNull();
     expect(report!.autocrypt_protected).toBeNull();
     expect(report!.gossip).toEqual([]);
-    expect(report!.peer?.public_key_fingerprint ?? null).toBeNull();
+    expect(report!.peer?.public_key ?? null).toBeNull();
   });
 
   /** A multipart/signed mail by alice whose signed part carries protected headers. */
