@@ -159,5 +159,8 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     fromAmbiguous: result.fromAmbiguous,
     from: result.from,
     subject: hp?.subject ?? mail.subject,
+    headerMismatch: result.headerMismatch ?? [],
+    protectedFrom: result.headerMismatch?.includes('from') ? (hp?.from ?? null) : null,
+    protectedFromForged: result.protectedFromForged ?? false,
   };
 };

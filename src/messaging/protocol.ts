@@ -146,6 +146,12 @@ export interface Requests {
       from: string;
       /** The protected Subject when the payload has one, else the outer Subject. */
       subject: string;
+      /** Protected header fields that differ from the outer ones (HP-01). */
+      headerMismatch: ('from' | 'subject')[];
+      /** The protected From when it differs from the outer one, else null. */
+      protectedFrom: string | null;
+      /** No valid signer holds the protected From: it is never shown as the sender. */
+      protectedFromForged: boolean;
     };
     senders: 'reader';
   };

@@ -9,6 +9,7 @@
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inspectMailbox } from '../../../src/cli/inspect';
+import { decryptMail } from '../../../src/mail/decrypt';
 import { buildOutgoing, type OutgoingAccount } from '../../../src/mail/outgoing';
 import { generateKeyPair, minimalPublicKey } from '../../../src/openpgp/gateway';
 
@@ -184,5 +185,62 @@ describe('HP-03 header protection outside an authenticated payload', () => {
     const [report] = await inspect([raw], { secretKeys: [bob.privateKeyArmored] });
     expect(report!.decrypt).toMatchObject({ ok: true, text: 'Hi\n', signature: 'valid' });
     expect(report!.protected_subject).toBe('Salary talk');
+  });
+});
+
+describe('HP-01 protected From and Subject differ from the outer ones', () => {
+  const message = {
+    to: ['bob@example.net'],
+    cc: [],
+    subject: 'Salary talk',
+    text: 'Hi\n',
+  };
+  const decrypt = (raw: string) =>
+    decryptMail(bytes(raw), bob.privateKeyArmored, [alice.keydata, mallory.keydata]);
+  const send = (from: Party, opts = {}) =>
+    buildOutgoing(from, message, [bob.keydata], new Date(NOW - DAY), opts);
+  // Only the outer header section: everything inside is encrypted.
+  const outer = (raw: string, name: string, value: string) =>
+    raw.replace(new RegExp(`^${name}: .*$`, 'm'), `${name}: ${value}`);
+
+  it('HP-01 a changed outer From and Subject are flagged; the protected Subject is shown', async () => {
+    // Vulnerable: showing the outer "Invoice overdue" from carol, or the protected
+    // values without saying the transport saw others (Enigmail's consistency gap).
+    const raw = outer(
+      outer(await send(alice), 'Subject', 'Invoice overdue'),
+      'From',
+      'carol@example.com',
+    );
+    const result = await decrypt(raw);
+    expect(result.protectedHeaders?.subject).toBe('Salary talk');
+    expect(result.protectedHeaders?.from).toBe(alice.addr);
+    expect(result.headerMismatch).toEqual(['from', 'subject']);
+    // Alice signed it and holds the protected From: not a forgery, but the outer
+    // sender carol is not the signer.
+    expect(result.protectedFromForged).toBe(false);
+    expect(result.signerMatchesFrom).toBe(false);
+  });
+
+  it('HP-01 an inner From that the signer does not hold is rejected as forged', async () => {
+    // Mallory signs with his own key a payload whose protected From is the CEO and
+    // sends it From mallory: a client that trusts the inner From shows the CEO.
+    const ceo = { ...mallory, addr: 'ceo@example.org' };
+    const raw = outer(await send(ceo), 'From', mallory.addr);
+    const result = await decrypt(raw);
+    expect(result.signature.status).toBe('valid');
+    expect(result.from).toBe(mallory.addr);
+    expect(result.protectedHeaders?.from).toBe('ceo@example.org');
+    expect(result.headerMismatch).toContain('from');
+    expect(result.protectedFromForged).toBe(true);
+  });
+
+  it('HP-01 positive control: our own mail, hidden Subject or not, shows no mismatch', async () => {
+    for (const protectHeaders of [false, true]) {
+      const result = await decrypt(await send(alice, { protectHeaders }));
+      expect(result.protectedHeaders?.subject).toBe('Salary talk');
+      expect(result.headerMismatch).toEqual([]);
+      expect(result.protectedFromForged).toBe(false);
+      expect(result.signerMatchesFrom).toBe(true);
+    }
   });
 });
