@@ -162,5 +162,6 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     headerMismatch: result.headerMismatch ?? [],
     protectedFrom: result.headerMismatch?.includes('from') ? (hp?.from ?? null) : null,
     protectedFromForged: result.protectedFromForged ?? false,
+    addedRecipients: result.addedRecipients ?? [],
   };
 };

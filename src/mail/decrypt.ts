@@ -106,6 +106,12 @@ export interface DecryptedMail {
    * (HP-01: a forged inner From). The reader never shows it as the sender.
    */
   protectedFromForged?: boolean;
+  /**
+   * Outer To/Cc addresses absent from the protected To/Cc (attack suite HP-02: an
+   * attacker adds `Cc: dave@...` on the way so that a reply-all leaks to him).
+   * Empty when the payload names no recipients of its own.
+   */
+  addedRecipients?: string[];
 }
 
 /**
@@ -187,8 +193,10 @@ function compareProtected(
   mail: ParsedMail,
   protectedHeaders: ProtectedHeaders | null,
   combined: SignatureCheck,
-): Pick<DecryptedMail, 'headerMismatch' | 'protectedFromForged'> {
-  if (!protectedHeaders) return { headerMismatch: [], protectedFromForged: false };
+): Pick<DecryptedMail, 'headerMismatch' | 'protectedFromForged' | 'addedRecipients'> {
+  if (!protectedHeaders) {
+    return { headerMismatch: [], protectedFromForged: false, addedRecipients: [] };
+  }
   const outerFrom = mail.fromCount === 1 ? mail.from!.addr : null;
   const inner = protectedHeaders.from;
   const headerMismatch: ('from' | 'subject')[] = [];
@@ -207,7 +215,14 @@ function compareProtected(
     inner !== null &&
     !signerHolds &&
     (combined.status === 'valid' || inner !== outerFrom);
-  return { headerMismatch, protectedFromForged };
+  const named = new Set([...protectedHeaders.to, ...protectedHeaders.cc]);
+  const addedRecipients =
+    named.size === 0
+      ? []
+      : [...new Set([...mail.to, ...mail.cc].map(canonicalAddr))].filter(
+          (addr) => !named.has(addr),
+        );
+  return { headerMismatch, protectedFromForged, addedRecipients };
 }
 
 // Inline PGP: the decrypted data is the text itself, not a MIME entity, and

@@ -152,6 +152,8 @@ export interface Requests {
       protectedFrom: string | null;
       /** No valid signer holds the protected From: it is never shown as the sender. */
       protectedFromForged: boolean;
+      /** Outer To/Cc addresses the protected headers do not name (HP-02). */
+      addedRecipients: string[];
     };
     senders: 'reader';
   };

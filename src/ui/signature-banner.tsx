@@ -37,6 +37,7 @@ export function SignatureBanner({ result }: { result: Decrypted }) {
 
   // A forged sender inside the encryption (HP-01) outweighs any other status.
   if (result.protectedFromForged) tone = 'bad';
+  else if (result.addedRecipients.length > 0 && tone === '') tone = 'warn';
 
   return (
     <div
@@ -63,6 +64,15 @@ export function SignatureBanner({ result }: { result: Decrypted }) {
           {result.protectedFromForged
             ? t('hpFromForged', showIdentity(result.protectedFrom).text)
             : t('hpFromMismatch', showIdentity(result.protectedFrom).text)}
+        </span>
+      )}
+      {result.addedRecipients.length > 0 && (
+        <span data-testid="header-added-recipients">
+          {' · '}
+          {t(
+            'hpAddedRecipients',
+            result.addedRecipients.map((addr) => showIdentity(addr).text).join(', '),
+          )}
         </span>
       )}
       {result.headerMismatch.includes('subject') && (

@@ -244,3 +244,36 @@ describe('HP-01 protected From and Subject differ from the outer ones', () => {
     }
   });
 });
+
+describe('HP-02 outer recipients absent from the protected headers', () => {
+  const CAROL = 'carol@example.com';
+  const DAVE = 'dave@example.net';
+  const send = () =>
+    buildOutgoing(
+      alice,
+      { to: [bob.addr], cc: [CAROL], subject: 'Plans', text: 'Hi\n' },
+      [bob.keydata],
+      new Date(NOW - DAY),
+    );
+  const decrypt = (raw: string) =>
+    decryptMail(bytes(raw), bob.privateKeyArmored, [alice.keydata]);
+  // Rewrites the outer Cc only: the protected copy is inside the encryption.
+  const outerCc = (raw: string, value: string) =>
+    raw.replace(/^Cc: .*$/m, `Cc: ${value}`);
+
+  it('HP-02 (partial: the reader warns; the reply composer does not yet) an outer Cc added on the way is reported so that a reply leaves it out', async () => {
+    // Vulnerable: the reader says nothing and reply-all quietly sends alice's
+    // thread to dave, whom the sender never addressed.
+    const raw = outerCc(await send(), `${CAROL}, Dave <${DAVE}>`);
+    const result = await decrypt(raw);
+    expect(result.signature.status).toBe('valid');
+    expect(result.protectedHeaders?.cc).toEqual([CAROL]);
+    expect(result.addedRecipients).toEqual([DAVE]);
+  });
+
+  it('HP-02 positive control: the sender’s own recipients, however written, are not flagged', async () => {
+    expect((await decrypt(await send())).addedRecipients).toEqual([]);
+    const raw = outerCc(await send(), `"Carol" <Carol@Example.COM>`);
+    expect((await decrypt(raw)).addedRecipients).toEqual([]);
+  });
+});
