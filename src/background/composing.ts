@@ -135,7 +135,11 @@ export const composerRecommend: Handler<'composer.recommend'> = async (
     });
   }
   const overall = combineRecommendations(recipients.map((r) => r.recommendation));
-  return { recipients, overall };
+  const added = t.inReplyTo ? await services.tickets.addedRecipients(t.inReplyTo) : [];
+  const notNamedBySender = recipients
+    .map((r) => r.addr)
+    .filter((addr) => added.includes(addr));
+  return { recipients, overall, notNamedBySender };
 };
 
 /** Every recipient's usable key, or a `cannot-encrypt` error naming who lacks one. */

@@ -187,7 +187,15 @@ export interface Requests {
   };
   'composer.recommend': {
     request: { ticket: string; to: string[]; cc: string[] };
-    response: { recipients: RecipientRecommendation[]; overall: Recommendation };
+    response: {
+      recipients: RecipientRecommendation[];
+      overall: Recommendation;
+      /**
+       * Recipients of this reply that the message replied to named only outside
+       * its encryption (HP-02: added on the way, not by the sender).
+       */
+      notNamedBySender: string[];
+    };
     senders: 'composer';
   };
   'composer.send': {

@@ -22,6 +22,11 @@ export function RecommendationLine({ advice }: { advice: Advice }) {
           </li>
         ))}
       </ul>
+      {advice.notNamedBySender.length > 0 && (
+        <p class="status bad" data-testid="not-named-by-sender">
+          {t('composerNotNamedBySender', advice.notNamedBySender.join(', '))}
+        </p>
+      )}
     </div>
   );
 }

@@ -7,7 +7,16 @@
  */
 
 import * as openpgp from 'openpgp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { memoryArea } from '../../../src/keyring/area';
+import { KeyringStore } from '../../../src/keyring/store';
+import { OperationLimits } from '../../../src/background/limits';
+import { TicketStore } from '../../../src/background/tickets';
+import { handlers } from '../../../src/background/handlers';
+import type { Services } from '../../../src/background/context';
+import { ProtocolError } from '../../../src/messaging/errors';
+import { parseMail } from '../../../src/mime/parse';
+import { base64ToBytes, bytesToBase64 } from '../../../src/util/base64';
 import { inspectMailbox } from '../../../src/cli/inspect';
 import { decryptMail } from '../../../src/mail/decrypt';
 import { buildOutgoing, type OutgoingAccount } from '../../../src/mail/outgoing';
@@ -261,7 +270,7 @@ describe('HP-02 outer recipients absent from the protected headers', () => {
   const outerCc = (raw: string, value: string) =>
     raw.replace(/^Cc: .*$/m, `Cc: ${value}`);
 
-  it('HP-02 (partial: the reader warns; the reply composer does not yet) an outer Cc added on the way is reported so that a reply leaves it out', async () => {
+  it('HP-02 an outer Cc added on the way is reported so that a reply leaves it out', async () => {
     // Vulnerable: the reader says nothing and reply-all quietly sends alice's
     // thread to dave, whom the sender never addressed.
     const raw = outerCc(await send(), `${CAROL}, Dave <${DAVE}>`);
@@ -275,5 +284,97 @@ describe('HP-02 outer recipients absent from the protected headers', () => {
     expect((await decrypt(await send())).addedRecipients).toEqual([]);
     const raw = outerCc(await send(), `"Carol" <Carol@Example.COM>`);
     expect((await decrypt(raw)).addedRecipients).toEqual([]);
+  });
+});
+
+describe('HP-02 a reply to a mail whose outer Cc was extended warns in the composer', () => {
+  const CAROL = 'carol@example.com';
+  const DAVE = 'dave@example.net';
+  const TAB = 3;
+  let services: Services;
+  let me: { addr: string; keydata: Uint8Array };
+
+  beforeEach(async () => {
+    services = {
+      keyring: new KeyringStore(memoryArea()),
+      tickets: new TicketStore(memoryArea()),
+      limits: new OperationLimits(memoryArea(), () => Date.now()),
+      now: () => Date.now(),
+      submitToPage: async () => ({ v: 1, requestId: 'x', ok: true }),
+      toContent: async () => ({ ok: true }),
+      gmailToken: async () => {
+        throw new ProtocolError('not-authorised', 'no Google account in tests');
+      },
+    };
+    await handlers['account.create'](
+      { addr: bob.addr, name: 'Bob', prefer_encrypt: 'mutual' },
+      { kind: 'setup', tabId: undefined },
+      services,
+    );
+    const account = (await services.keyring.getAccount())!;
+    me = { addr: account.addr, keydata: base64ToBytes(account.keydata) };
+  });
+
+  /** Alice's mail to us (Cc carol), read in the reader, then a reply-all drafted. */
+  async function readAndReply(rewriteCc: (raw: string) => string) {
+    const raw = rewriteCc(
+      await buildOutgoing(
+        alice,
+        { to: [me.addr], cc: [CAROL], subject: 'Plans', text: 'Hi\n' },
+        [me.keydata],
+        // Now: the account key was made just now, by account.create.
+        new Date(),
+      ),
+    );
+    const messageId = (await parseMail(bytes(raw))).messageId!;
+    const opened = await handlers['message.opened'](
+      { messageId: 'm1', raw: bytesToBase64(bytes(raw)) },
+      { kind: 'content', tabId: TAB },
+      services,
+    );
+    const read = await handlers['reader.decrypt'](
+      { ticket: opened.ticket! },
+      { kind: 'reader', tabId: TAB },
+      services,
+    );
+    // The webmail fills a reply-all from the outer header section.
+    const cc = [CAROL, DAVE].filter((addr) => raw.includes(addr));
+    const { ticket } = await handlers['composer.register'](
+      {
+        composeId: 'c1',
+        to: [alice.addr],
+        cc,
+        subject: 'Re: Plans',
+        inReplyTo: messageId,
+        references: [messageId],
+        pageAccount: me.addr,
+      },
+      { kind: 'content', tabId: TAB },
+      services,
+    );
+    const advice = await handlers['composer.recommend'](
+      { ticket, to: [alice.addr], cc },
+      { kind: 'composer', tabId: TAB },
+      services,
+    );
+    return { read, advice };
+  }
+
+  it('HP-02 reply-all to a mail with an added outer Cc names the added recipient in the reader and the composer', async () => {
+    // Vulnerable: the composer takes the webmail's reply-all recipients as they are
+    // and the thread goes to dave without a word.
+    const { read, advice } = await readAndReply((raw) =>
+      raw.replace(/^Cc: .*$/m, `Cc: ${CAROL}, ${DAVE}`),
+    );
+    expect(read.addedRecipients).toEqual([DAVE]);
+    expect(advice.notNamedBySender).toEqual([DAVE]);
+  });
+
+  it('HP-02 positive control: a reply-all to an unchanged mail warns about nobody', async () => {
+    const { read, advice } = await readAndReply((raw) => raw);
+    expect(read.addedRecipients).toEqual([]);
+    expect(read.headerMismatch).toEqual([]);
+    expect(advice.recipients.map((r) => r.addr)).toEqual([alice.addr, CAROL]);
+    expect(advice.notNamedBySender).toEqual([]);
   });
 });
