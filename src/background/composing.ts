@@ -12,7 +12,7 @@ import {
   type KeyUsability,
 } from '../autocrypt/recommendation';
 import type { Recommendation } from '../autocrypt/recommendation';
-import type { PeerState } from '../autocrypt/peer-state';
+import { recentKeyChange, type PeerState } from '../autocrypt/peer-state';
 import { isUsableForEncryption } from '../openpgp/gateway';
 import { buildOutgoing } from '../mail/outgoing';
 import { base64ToBytes } from '../util/base64';
@@ -132,6 +132,7 @@ export const composerRecommend: Handler<'composer.recommend'> = async (
     recipients.push({
       addr,
       recommendation: await recommendationFor(peer, account, reply, now),
+      keyChangedAt: recentKeyChange(peer, now),
     });
   }
   const overall = combineRecommendations(recipients.map((r) => r.recommendation));

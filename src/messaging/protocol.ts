@@ -68,6 +68,8 @@ export interface SettingsView {
 export interface RecipientRecommendation {
   addr: string;
   recommendation: Recommendation;
+  /** When this recipient's key replaced an earlier one, if recently (AC-07); else null. */
+  keyChangedAt: number | null;
 }
 
 /** Every request the background answers: payload, answer, allowed senders. */

@@ -19,6 +19,12 @@ export function RecommendationLine({ advice }: { advice: Advice }) {
         {advice.recipients.map((r) => (
           <li key={r.addr} data-addr={r.addr} data-recommendation={r.recommendation}>
             {r.addr}: {t(`rec_${r.recommendation}`)}
+            {r.keyChangedAt !== null && (
+              <strong data-testid="key-changed">
+                {' · '}
+                {t('recKeyChanged', new Date(r.keyChangedAt).toLocaleDateString())}
+              </strong>
+            )}
           </li>
         ))}
       </ul>
