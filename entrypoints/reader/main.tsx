@@ -68,6 +68,12 @@ function Reader() {
       {result && (
         <h2 class="subject" data-testid="subject">
           {result.subject}
+          {result.headerMismatch.includes('subject') && (
+            <small class="protected-mark" data-testid="subject-protected">
+              {' '}
+              ({t('hpProtectedMark')})
+            </small>
+          )}
         </h2>
       )}
       {result && <DecryptedContent result={result} />}

@@ -168,3 +168,21 @@ function recordKey(
 function samePeer(a: PeerState, b: PeerState): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** How long a key change stays pointed out to the user (attack suite AC-07). */
+export const KEY_CHANGE_NOTICE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * When the key we would encrypt to replaced an earlier one, if that happened within
+ * {@link KEY_CHANGE_NOTICE_MS} before `now`; else null. A forged header (attack
+ * suite AC-07) replaces the key like a genuine new one would, so the change is
+ * shown rather than applied in silence.
+ */
+export function recentKeyChange(peer: PeerState | undefined, now: number): number | null {
+  const current = peer?.public_key_fingerprint ?? peer?.gossip_key_fingerprint ?? null;
+  if (!peer || current === null) return null;
+  const index = peer.history.findIndex((entry) => entry.fingerprint === current);
+  if (index <= 0) return null;
+  const since = peer.history[index]!.first_seen;
+  return now - since <= KEY_CHANGE_NOTICE_MS ? since : null;
+}

@@ -12,7 +12,7 @@ import {
   type KeyUsability,
 } from '../autocrypt/recommendation';
 import type { Recommendation } from '../autocrypt/recommendation';
-import type { PeerState } from '../autocrypt/peer-state';
+import { recentKeyChange, type PeerState } from '../autocrypt/peer-state';
 import { isUsableForEncryption } from '../openpgp/gateway';
 import { buildOutgoing } from '../mail/outgoing';
 import { base64ToBytes } from '../util/base64';
@@ -132,10 +132,15 @@ export const composerRecommend: Handler<'composer.recommend'> = async (
     recipients.push({
       addr,
       recommendation: await recommendationFor(peer, account, reply, now),
+      keyChangedAt: recentKeyChange(peer, now),
     });
   }
   const overall = combineRecommendations(recipients.map((r) => r.recommendation));
-  return { recipients, overall };
+  const added = t.inReplyTo ? await services.tickets.addedRecipients(t.inReplyTo) : [];
+  const notNamedBySender = recipients
+    .map((r) => r.addr)
+    .filter((addr) => added.includes(addr));
+  return { recipients, overall, notNamedBySender };
 };
 
 /** Every recipient's usable key, or a `cannot-encrypt` error naming who lacks one. */

@@ -148,6 +148,11 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     for (const changed of effects.changed) await tx.putPeer(changed);
   });
 
+  // HP-02: a reply to this message warns about recipients the sender never named.
+  if (mail.messageId && (result.addedRecipients?.length ?? 0) > 0) {
+    await services.tickets.markAddedRecipients(mail.messageId, result.addedRecipients!);
+  }
+
   // RFC 9788: the protected Subject is the one to show; the outer one may be "[...]".
   const hp = result.protectedHeaders;
   return {
@@ -159,5 +164,9 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     fromAmbiguous: result.fromAmbiguous,
     from: result.from,
     subject: hp?.subject ?? mail.subject,
+    headerMismatch: result.headerMismatch ?? [],
+    protectedFrom: result.headerMismatch?.includes('from') ? (hp?.from ?? null) : null,
+    protectedFromForged: result.protectedFromForged ?? false,
+    addedRecipients: result.addedRecipients ?? [],
   };
 };

@@ -50,6 +50,7 @@ export type Ticket = ReaderTicket | ComposerTicket;
 const PREFIX = 'ticket:';
 const RAW_PREFIX = 'ticket-raw:';
 const ENCRYPTED_PREFIX = 'encrypted-id:';
+const ADDED_PREFIX = 'added-recipients:';
 
 /** How many tickets are kept; the oldest go first. Raw mail is large. */
 const MAX_TICKETS = 40;
@@ -152,6 +153,22 @@ export class TicketStore {
   async wasEncrypted(messageId: string): Promise<boolean> {
     const got = await this.area.get(ENCRYPTED_PREFIX + messageId);
     return got[ENCRYPTED_PREFIX + messageId] === true;
+  }
+
+  /**
+   * Remembers the outer To/Cc addresses that a decrypted message's protected
+   * headers did not name (attack suite HP-02), for a reply to warn about them.
+   */
+  async markAddedRecipients(messageId: string, addrs: string[]): Promise<void> {
+    await this.area.set({ [ADDED_PREFIX + messageId]: addrs });
+  }
+
+  /** The addresses {@link markAddedRecipients} stored for a Message-ID, or none. */
+  async addedRecipients(messageId: string): Promise<string[]> {
+    const got = (await this.area.get(ADDED_PREFIX + messageId))[ADDED_PREFIX + messageId];
+    return Array.isArray(got)
+      ? got.filter((a): a is string => typeof a === 'string')
+      : [];
   }
 
   private async prune(): Promise<void> {

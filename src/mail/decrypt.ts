@@ -22,6 +22,7 @@ import type { Email } from 'postal-mime';
 import { checkKeydata } from './keydata';
 import { inlineArmor } from './inline';
 import { CryptoError } from '../openpgp/errors';
+import { OBSCURED_SUBJECT } from './outgoing';
 import {
   combineSignatureChecks,
   decryptAndVerify,
@@ -94,6 +95,23 @@ export interface DecryptedMail {
    * payloads that are not MIME) when there are none.
    */
   protectedHeaders?: ProtectedHeaders | null;
+  /**
+   * Protected header fields whose value differs from the outer one (attack suite
+   * HP-01): the transport, or whoever relayed the mail, changed what the sender
+   * wrote. An outer Subject of `[...]` is the sender hiding it and not counted.
+   */
+  headerMismatch?: ('from' | 'subject')[];
+  /**
+   * The payload names a From address that no valid signer holds a user ID for
+   * (HP-01: a forged inner From). The reader never shows it as the sender.
+   */
+  protectedFromForged?: boolean;
+  /**
+   * Outer To/Cc addresses absent from the protected To/Cc (attack suite HP-02: an
+   * attacker adds `Cc: dave@...` on the way so that a reply-all leaks to him).
+   * Empty when the payload names no recipients of its own.
+   */
+  addedRecipients?: string[];
 }
 
 /**
@@ -165,7 +183,46 @@ export async function decryptMail(
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
     protectedHeaders,
+    ...compareProtected(mail, protectedHeaders, combined),
   };
+}
+
+// RFC 9788: protected values are shown, but a difference from the outer ones is
+// flagged, and a protected From is believed only when a valid signer holds it.
+function compareProtected(
+  mail: ParsedMail,
+  protectedHeaders: ProtectedHeaders | null,
+  combined: SignatureCheck,
+): Pick<DecryptedMail, 'headerMismatch' | 'protectedFromForged' | 'addedRecipients'> {
+  if (!protectedHeaders) {
+    return { headerMismatch: [], protectedFromForged: false, addedRecipients: [] };
+  }
+  const outerFrom = mail.fromCount === 1 ? mail.from!.addr : null;
+  const inner = protectedHeaders.from;
+  const headerMismatch: ('from' | 'subject')[] = [];
+  if (inner !== null && inner !== outerFrom) headerMismatch.push('from');
+  const subject = protectedHeaders.subject;
+  if (subject !== null && mail.subject !== OBSCURED_SUBJECT && subject !== mail.subject) {
+    headerMismatch.push('subject');
+  }
+  const signerHolds =
+    combined.status === 'valid' &&
+    combined.signerUserIDs.some((userID) => emailOf(userID) === inner);
+  // Unsigned, an inner From equal to the outer one claims nothing more than the
+  // outer does (the banner already says "not signed"); one that differs, or any
+  // that a valid signature does not back, is a forgery.
+  const protectedFromForged =
+    inner !== null &&
+    !signerHolds &&
+    (combined.status === 'valid' || inner !== outerFrom);
+  const named = new Set([...protectedHeaders.to, ...protectedHeaders.cc]);
+  const addedRecipients =
+    named.size === 0
+      ? []
+      : [...new Set([...mail.to, ...mail.cc].map(canonicalAddr))].filter(
+          (addr) => !named.has(addr),
+        );
+  return { headerMismatch, protectedFromForged, addedRecipients };
 }
 
 // Inline PGP: the decrypted data is the text itself, not a MIME entity, and

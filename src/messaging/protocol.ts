@@ -68,6 +68,8 @@ export interface SettingsView {
 export interface RecipientRecommendation {
   addr: string;
   recommendation: Recommendation;
+  /** When this recipient's key replaced an earlier one, if recently (AC-07); else null. */
+  keyChangedAt: number | null;
 }
 
 /** Every request the background answers: payload, answer, allowed senders. */
@@ -146,6 +148,14 @@ export interface Requests {
       from: string;
       /** The protected Subject when the payload has one, else the outer Subject. */
       subject: string;
+      /** Protected header fields that differ from the outer ones (HP-01). */
+      headerMismatch: ('from' | 'subject')[];
+      /** The protected From when it differs from the outer one, else null. */
+      protectedFrom: string | null;
+      /** No valid signer holds the protected From: it is never shown as the sender. */
+      protectedFromForged: boolean;
+      /** Outer To/Cc addresses the protected headers do not name (HP-02). */
+      addedRecipients: string[];
     };
     senders: 'reader';
   };
@@ -179,7 +189,15 @@ export interface Requests {
   };
   'composer.recommend': {
     request: { ticket: string; to: string[]; cc: string[] };
-    response: { recipients: RecipientRecommendation[]; overall: Recommendation };
+    response: {
+      recipients: RecipientRecommendation[];
+      overall: Recommendation;
+      /**
+       * Recipients of this reply that the message replied to named only outside
+       * its encryption (HP-02: added on the way, not by the sender).
+       */
+      notNamedBySender: string[];
+    };
     senders: 'composer';
   };
   'composer.send': {

@@ -19,9 +19,20 @@ export function RecommendationLine({ advice }: { advice: Advice }) {
         {advice.recipients.map((r) => (
           <li key={r.addr} data-addr={r.addr} data-recommendation={r.recommendation}>
             {r.addr}: {t(`rec_${r.recommendation}`)}
+            {r.keyChangedAt !== null && (
+              <strong data-testid="key-changed">
+                {' · '}
+                {t('recKeyChanged', new Date(r.keyChangedAt).toLocaleDateString())}
+              </strong>
+            )}
           </li>
         ))}
       </ul>
+      {advice.notNamedBySender.length > 0 && (
+        <p class="status bad" data-testid="not-named-by-sender">
+          {t('composerNotNamedBySender', advice.notNamedBySender.join(', '))}
+        </p>
+      )}
     </div>
   );
 }

@@ -35,6 +35,10 @@ export function SignatureBanner({ result }: { result: Decrypted }) {
     tone = 'warn';
   }
 
+  // A forged sender inside the encryption (HP-01) outweighs any other status.
+  if (result.protectedFromForged) tone = 'bad';
+  else if (result.addedRecipients.length > 0 && tone === '') tone = 'warn';
+
   return (
     <div
       class={`status ${tone}`}
@@ -53,6 +57,26 @@ export function SignatureBanner({ result }: { result: Decrypted }) {
       )}
       {fromAmbiguous && (
         <span data-testid="from-ambiguous"> · {t('sigFromAmbiguous')}</span>
+      )}
+      {result.protectedFrom !== null && (
+        <span data-testid="header-mismatch-from">
+          {' · '}
+          {result.protectedFromForged
+            ? t('hpFromForged', showIdentity(result.protectedFrom).text)
+            : t('hpFromMismatch', showIdentity(result.protectedFrom).text)}
+        </span>
+      )}
+      {result.addedRecipients.length > 0 && (
+        <span data-testid="header-added-recipients">
+          {' · '}
+          {t(
+            'hpAddedRecipients',
+            result.addedRecipients.map((addr) => showIdentity(addr).text).join(', '),
+          )}
+        </span>
+      )}
+      {result.headerMismatch.includes('subject') && (
+        <span data-testid="header-mismatch-subject"> · {t('hpSubjectMismatch')}</span>
       )}
     </div>
   );

@@ -108,6 +108,10 @@ describe('buildOutgoing + ingestMessage', () => {
         cc: [],
         autocrypt: [],
       },
+      // Outer and protected headers agree (attack suite HP-01, HP-02).
+      headerMismatch: [],
+      protectedFromForged: false,
+      addedRecipients: [],
     });
 
     const sentCopy = await decryptMail(bytes(raw), alice.privateKeyArmored, []);
