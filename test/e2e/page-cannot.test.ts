@@ -61,7 +61,7 @@ describe('the webmail page cannot', () => {
     await webmail?.stop();
   });
 
-  it('get a click on a frame it made transparent to count as consent', async () => {
+  it('EX-03 (partial: a visibility check, no confirmation outside the page) get a click on a frame it made transparent to count as consent', async () => {
     await openMessage(alicePage, 'inbox', encryptedId);
     const reader = await frame(alicePage, 'reader');
     await reader.locator('[data-testid="decrypt"]').waitFor();
