@@ -14,10 +14,11 @@ import {
   sendAndWait,
   signIn,
   startTestWebmail,
+  clickDecrypt,
+  waitForMail,
 } from './webmail-page';
 import { buildOutgoing } from '../../src/mail/outgoing';
 import { generateKeyPair, minimalPublicKey } from '../../src/openpgp/gateway';
-import type { FrameLocator } from 'playwright';
 import type { Webmail } from '../../webmail/server';
 
 const ALICE = 'alice@ecosmail.test';
@@ -25,22 +26,6 @@ const BOB = 'bob@ecosmail.test';
 const DANA = 'dana@peer.example';
 // Waits on the extension's background work: generous, since CI machines are shared.
 const SLOW = { timeout: 20_000 };
-
-// Like a person: click Decrypt once it has been on screen a moment (a reader may
-// refuse clicks on a frame it has not yet seen visible).
-async function clickDecrypt(reader: FrameLocator) {
-  const button = reader.locator('[data-testid="decrypt"]');
-  await button.waitFor();
-  await new Promise((r) => setTimeout(r, 800));
-  await button.click();
-}
-
-async function waitForMail(webmail: Webmail, addr: string, count: number) {
-  await expect
-    .poll(async () => (await webmail.mailbox(addr, 'inbox')).length)
-    .toBe(count);
-  return (await webmail.mailbox(addr, 'inbox'))[count - 1]!;
-}
 
 describe('E2E: gossip', () => {
   let webmail: Webmail;

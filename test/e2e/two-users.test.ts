@@ -21,18 +21,12 @@ import {
   signIn,
   startTestWebmail,
   sendAndWait,
+  waitForMail,
 } from './webmail-page';
 import type { Webmail } from '../../webmail/server';
 
 const ALICE = 'alice@ecosmail.test';
 const BOB = 'bob@ecosmail.test';
-
-async function waitForMail(webmail: Webmail, addr: string, count: number) {
-  await expect
-    .poll(async () => (await webmail.mailbox(addr, 'inbox')).length)
-    .toBe(count);
-  return (await webmail.mailbox(addr, 'inbox'))[count - 1]!;
-}
 
 describe('E2E 2: two EcosMail users', () => {
   let webmail: Webmail;

@@ -51,7 +51,7 @@ export async function frame(
 }
 
 /** How long a button is on screen before the tests click it. */
-const SEEN_MS = 500;
+const SEEN_MS = 800;
 
 /**
  * Presses Send in our composer and waits until the webmail took the message:
@@ -79,11 +79,7 @@ export async function sendAndWait(page: Page, composer: FrameLocator): Promise<v
  * error shown by the reader fails with its code and text.
  */
 export async function decryptAndWait(reader: FrameLocator): Promise<string> {
-  // Like a person, click only once the button has been on screen a moment:
-  // the reader refuses clicks on a frame not yet seen visible.
-  await reader.locator('[data-testid="decrypt"]').waitFor();
-  await new Promise((r) => setTimeout(r, SEEN_MS));
-  await reader.locator('[data-testid="decrypt"]').click();
+  await clickDecrypt(reader);
   const plaintext = reader.locator('[data-testid="plaintext"]');
   const error = reader.locator('[data-testid="error"]');
   await plaintext.or(error).first().waitFor({ timeout: 30_000 });
@@ -92,4 +88,28 @@ export async function decryptAndWait(reader: FrameLocator): Promise<string> {
     throw new Error(`reader: ${code}: ${await error.textContent()}`);
   }
   return (await plaintext.textContent()) ?? '';
+}
+
+/**
+ * Presses Decrypt like a person: only once the button has been on screen a
+ * moment, since the reader refuses clicks on a frame not yet seen visible.
+ */
+export async function clickDecrypt(reader: FrameLocator): Promise<void> {
+  const button = reader.locator('[data-testid="decrypt"]');
+  await button.waitFor();
+  await new Promise((r) => setTimeout(r, SEEN_MS));
+  await button.click();
+}
+
+/** Waits until `addr`'s inbox holds `count` messages and returns the last. */
+export async function waitForMail(webmail: Webmail, addr: string, count: number) {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const inbox = await webmail.mailbox(addr, 'inbox');
+    if (inbox.length === count) return inbox[count - 1]!;
+    if (Date.now() > until) {
+      throw new Error(`${addr} has ${inbox.length} messages, expected ${count}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
