@@ -11,6 +11,7 @@ import { ingestMessage } from '../../../src/mail/incoming';
 import { decryptMail } from '../../../src/mail/decrypt';
 import type { PeerState } from '../../../src/autocrypt/peer-state';
 import { updatePeerGossip } from '../../../src/autocrypt/peer-state';
+import { pgpMimeMail } from './packets';
 
 const NOW = Date.UTC(2026, 11, 4, 12);
 const ALICE = 'alice@example.org';
@@ -298,23 +299,9 @@ describe('AC-09 / AC-10 headers in the wrong place, gossip', () => {
       message: await openpgp.createMessage({ binary: new TextEncoder().encode(entity) }),
       encryptionKeys: bob.privateKey.toPublic(),
     });
-    return new TextEncoder().encode(
-      [
-        `From: ${ALICE}`,
-        'To: bob@example.com, carol@example.com',
-        'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: application/pgp-encrypted',
-        '',
-        'Version: 1',
-        '--b',
-        'Content-Type: application/octet-stream',
-        '',
-        armored,
-        '--b--',
-        '',
-      ].join('\r\n'),
+    return pgpMimeMail(
+      [`From: ${ALICE}`, 'To: bob@example.com, carol@example.com'],
+      armored,
     );
   }
 

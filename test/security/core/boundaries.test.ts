@@ -16,6 +16,7 @@ import type { Services } from '../../../src/background/context';
 import { CHANNEL, type Answer } from '../../../src/messaging/protocol';
 import type { SenderInfo } from '../../../src/messaging/sender';
 import { bytesToBase64 } from '../../../src/util/base64';
+import { pgpMimeMail } from './packets';
 
 const ID = 'ecosmailtestextensionid';
 const ORIGIN = `chrome-extension://${ID}`;
@@ -65,26 +66,17 @@ async function openEncrypted(text = 'secret'): Promise<string> {
     }),
     encryptionKeys: await openpgp.readKey({ armoredKey: account.publicKeyArmored }),
   });
-  const raw = [
-    'From: mallory@attack.test',
-    `To: ${ALICE}`,
-    `Message-ID: <${Math.random()}@attack.test>`,
-    'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b"',
-    '',
-    '--b',
-    'Content-Type: application/pgp-encrypted',
-    '',
-    'Version: 1',
-    '--b',
-    'Content-Type: application/octet-stream',
-    '',
+  const raw = pgpMimeMail(
+    [
+      'From: mallory@attack.test',
+      `To: ${ALICE}`,
+      `Message-ID: <${Math.random()}@attack.test>`,
+    ],
     armored,
-    '--b--',
-    '',
-  ].join('\r\n');
+  );
   const answer = await ask(
     'message.opened',
-    { messageId: 'm', raw: bytesToBase64(new TextEncoder().encode(raw)) },
+    { messageId: 'm', raw: bytesToBase64(raw) },
     senders.content,
   );
   if (!answer.ok) throw new Error(answer.error.message);

@@ -113,3 +113,26 @@ export function flipByte(bytes: Uint8Array, index: number): Uint8Array {
   copy[at] = copy[at]! ^ 0x01;
   return copy;
 }
+
+/**
+ * An RFC 3156 multipart/encrypted mail around `armored`, with the given header
+ * lines on top (CRLF, as it arrives over SMTP).
+ */
+export function pgpMimeMail(headers: string[], armored: string): Uint8Array {
+  const raw = [
+    ...headers,
+    'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: application/pgp-encrypted',
+    '',
+    'Version: 1',
+    '--b',
+    'Content-Type: application/octet-stream',
+    '',
+    armored,
+    '--b--',
+    '',
+  ];
+  return new TextEncoder().encode(raw.join('\r\n'));
+}

@@ -20,6 +20,7 @@ import {
   seipdV1,
   sessionKey,
   sessionKeyPackets,
+  pgpMimeMail,
 } from './packets';
 
 const DAY = 24 * 3600 * 1000;
@@ -112,25 +113,15 @@ async function encryptedMail(entity: string, opts: { signed: boolean }) {
     encryptionKeys: recipient.toPublic(),
     signingKeys: opts.signed ? victim : undefined,
   });
-  const raw = [
-    'From: manager@attack.test',
-    'To: recipient@attack.test',
-    'Subject: test',
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b"',
-    '',
-    '--b',
-    'Content-Type: application/pgp-encrypted',
-    '',
-    'Version: 1',
-    '--b',
-    'Content-Type: application/octet-stream',
-    '',
+  return pgpMimeMail(
+    [
+      'From: manager@attack.test',
+      'To: recipient@attack.test',
+      'Subject: test',
+      'MIME-Version: 1.0',
+    ],
     armored,
-    '--b--',
-    '',
-  ].join('\r\n');
-  return new TextEncoder().encode(raw);
+  );
 }
 
 describe('SG-10 genuine signature over attacker literal data', () => {
@@ -330,24 +321,9 @@ describe('SG-14 user IDs without a valid self-signature', () => {
       encryptionKeys: recipient.toPublic(),
       signingKeys: attacker,
     });
-    const raw = new TextEncoder().encode(
-      [
-        'From: manager@attack.test',
-        'To: recipient@attack.test',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: application/pgp-encrypted',
-        '',
-        'Version: 1',
-        '--b',
-        'Content-Type: application/octet-stream',
-        '',
-        armored,
-        '--b--',
-        '',
-      ].join('\r\n'),
+    const raw = pgpMimeMail(
+      ['From: manager@attack.test', 'To: recipient@attack.test', 'MIME-Version: 1.0'],
+      armored,
     );
     const result = await decryptMail(raw, recipient.armor(), [cert]);
     expect(result.signature.status).toBe('valid');
