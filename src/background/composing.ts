@@ -14,7 +14,7 @@ import {
 import type { Recommendation } from '../autocrypt/recommendation';
 import { recentKeyChange, type PeerState } from '../autocrypt/peer-state';
 import { isUsableForEncryption } from '../openpgp/gateway';
-import { buildOutgoing } from '../mail/outgoing';
+import { buildOutgoing, type OutgoingAccount } from '../mail/outgoing';
 import { base64ToBytes } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
 import type { StoredAccount } from '../keyring/store';
@@ -42,6 +42,17 @@ async function usability(
 async function peerKey(peer: PeerState | undefined, now: number): Promise<string | null> {
   const target = targetKey(peer, await usability(peer, now));
   return target && peer ? peer[target] : null;
+}
+
+/** The stored account in the shape the mail builder signs and sends as. */
+export function sendingAs(account: StoredAccount): OutgoingAccount {
+  return {
+    addr: account.addr,
+    name: account.name || undefined,
+    privateKeyArmored: account.privateKeyArmored,
+    keydata: base64ToBytes(account.keydata),
+    prefer_encrypt: account.prefer_encrypt,
+  };
 }
 
 /** Canonical, de-duplicated recipient list; refuses anything not an address. */
@@ -199,13 +210,7 @@ export const composerSend: Handler<'composer.send'> = async (
       : [];
 
   const mime = await buildOutgoing(
-    {
-      addr: account.addr,
-      name: account.name || undefined,
-      privateKeyArmored: account.privateKeyArmored,
-      keydata: base64ToBytes(account.keydata),
-      prefer_encrypt: account.prefer_encrypt,
-    },
+    sendingAs(account),
     {
       to,
       cc,

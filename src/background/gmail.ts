@@ -11,12 +11,12 @@
  */
 import { buildOutgoing } from '../mail/outgoing';
 import { encryptInline } from '../mail/inline';
-import { base64ToBytes, bytesToBase64 } from '../util/base64';
+import { bytesToBase64 } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
 import { CHANNEL, type GmailDismiss, type GmailInsert } from '../messaging/protocol';
 import { API_SEND_URL } from '../webmail/gmail/adapter';
 import { requireAccount, type Handler, type Services } from './context';
-import { keysFor, recipientsOf } from './composing';
+import { keysFor, recipientsOf, sendingAs } from './composing';
 import { str, strList } from './check';
 import type { ComposerTicket } from './tickets';
 
@@ -151,13 +151,7 @@ export const gmailSend: Handler<'gmail.send'> = async (payload, caller, services
   const certs = await keysFor(services, [...new Set([...to, ...cc])]);
 
   const mime = await buildOutgoing(
-    {
-      addr: account.addr,
-      name: account.name || undefined,
-      privateKeyArmored: account.privateKeyArmored,
-      keydata: base64ToBytes(account.keydata),
-      prefer_encrypt: account.prefer_encrypt,
-    },
+    sendingAs(account),
     {
       to,
       cc,
