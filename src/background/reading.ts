@@ -126,13 +126,18 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
 
   const raw = base64ToBytes(ticket.raw);
 
-  // One parse here serves the peer updates below; decryptMail reads the
-  // structure again itself (TODO(2026-12-04): pass the parsed mail in).
-  const { mail, header } = await parseMailDetailed(raw);
+  // One parse serves decryption and the peer updates below.
+  const parsed = await parseMailDetailed(raw);
+  const { mail, header } = parsed;
   const from = mail.from?.addr ?? '';
   const peer = from ? await services.keyring.getPeer(from) : undefined;
 
-  const result = await decryptMail(raw, account.privateKeyArmored, senderCerts(peer));
+  const result = await decryptMail(
+    raw,
+    account.privateKeyArmored,
+    senderCerts(peer),
+    parsed,
+  );
 
   // What the payload teaches about peers: a header protected by the encryption and
   // the recipients' gossiped keys. Autocrypt's message-level skips apply here too.

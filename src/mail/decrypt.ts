@@ -123,6 +123,7 @@ export interface DecryptedMail {
  * @param privateKeyArmored our unlocked private key(s), armored
  * @param senderCerts certificates that may have signed (binary), or a lookup by
  *   the From address, so that the caller need not parse the message a second time
+ * @param parsed `parseMailDetailed(raw)`, when the caller already has it
  * @throws CryptoError `'too-large'`, `'not-encrypted'`, `'bad-ciphertext'`,
  *   `'decrypt-failed'`, `'unauthenticated'`, `'key-locked'`, `'bad-key'`
  */
@@ -130,12 +131,13 @@ export async function decryptMail(
   raw: Uint8Array,
   privateKeyArmored: string,
   senderCerts: Uint8Array[] | ((from: string) => Promise<Uint8Array[]>),
+  parsed?: Awaited<ReturnType<typeof parseMailDetailed>>,
 ): Promise<DecryptedMail> {
   if (raw.length > MAX_RAW_MESSAGE_BYTES) {
     throw new CryptoError('too-large', `message is ${raw.length} bytes, over 96 MiB`);
   }
 
-  const { mail, email } = await parseMailDetailed(raw);
+  const { mail, email } = parsed ?? (await parseMailDetailed(raw));
   const from = mail.from?.addr ?? '';
   const certs = Array.isArray(senderCerts) ? senderCerts : await senderCerts(from);
 
