@@ -16,8 +16,8 @@ export interface KeyChange {
   fingerprint: string;
   /** Effective date (ms) of the first message that carried this key. */
   first_seen: number;
-  /** Where the key came from. */
-  source: 'autocrypt' | 'gossip';
+  /** Where the key came from: a header, gossip, or a key file the user imported. */
+  source: 'autocrypt' | 'gossip' | 'imported';
 }
 
 /** What we know about one peer, indexed by canonical `addr`. Timestamps are ms. */
@@ -116,7 +116,13 @@ export function updatePeerState(
  */
 export function updatePeerGossip(
   prev: PeerState | undefined,
-  update: { addr: string; effectiveDate: number; gossip: ValidatedKey },
+  update: {
+    addr: string;
+    effectiveDate: number;
+    gossip: ValidatedKey;
+    /** `'imported'` for a key from a file the user chose (see importPeerKey). */
+    source?: 'gossip' | 'imported';
+  },
 ): PeerState | undefined {
   const { effectiveDate, gossip } = update;
 
@@ -131,7 +137,12 @@ export function updatePeerGossip(
     gossip_timestamp: effectiveDate,
     gossip_key: bytesToBase64(gossip.keydata),
     gossip_key_fingerprint: gossip.fingerprint,
-    history: recordKey(peer.history, gossip.fingerprint, effectiveDate, 'gossip'),
+    history: recordKey(
+      peer.history,
+      gossip.fingerprint,
+      effectiveDate,
+      update.source ?? 'gossip',
+    ),
   };
 
   return prev && samePeer(prev, next) ? undefined : next;

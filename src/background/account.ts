@@ -14,7 +14,8 @@ import { isAddr, str } from './check';
 export function toStatus(account: StoredAccount | undefined): AccountStatus {
   if (!account) return { configured: false };
   const { addr, name, fingerprint, prefer_encrypt } = account;
-  return { configured: true, addr, name, fingerprint, prefer_encrypt };
+  const backedUpAt = account.backedUpAt ?? null;
+  return { configured: true, addr, name, fingerprint, prefer_encrypt, backedUpAt };
 }
 
 export const accountStatus: Handler<'account.status'> = async (_p, _c, services) =>

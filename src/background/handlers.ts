@@ -17,6 +17,13 @@ import {
 } from './composing';
 import { peersList } from './peers';
 import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
+import {
+  ownKeyImport,
+  ownKeyInspect,
+  peerKeysImport,
+  peerKeysInspect,
+} from './key-import';
+import { backupRecord } from './backup';
 
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
@@ -40,4 +47,9 @@ export const handlers: HandlerTable = {
   'gmail.armor': gmailArmor,
   'gmail.dismiss': gmailDismiss,
   'gmail.send': gmailSend,
+  'ownKey.inspect': ownKeyInspect,
+  'ownKey.import': ownKeyImport,
+  'peerKeys.inspect': peerKeysInspect,
+  'peerKeys.import': peerKeysImport,
+  'backup.record': backupRecord,
 };

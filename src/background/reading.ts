@@ -4,6 +4,7 @@
  * ticket for the reader frame, which decrypts only after the user's click.
  */
 import { ingestMessage, decryptMail } from '../mail/incoming';
+import { decryptionKeysOf } from './key-replacement';
 import { inlineArmor } from '../mail/inline';
 import { parseMail } from '../mime/parse';
 import { base64ToBytes } from '../util/base64';
@@ -134,7 +135,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
 
   const result = await decryptMail(
     raw,
-    account.privateKeyArmored,
+    await decryptionKeysOf(account),
     senderCerts(peer),
     parsed,
   );

@@ -21,6 +21,8 @@ import { base64ToBytes, bytesToBase64 } from '../util/base64';
 import { toStatus } from './account';
 import { isAddr, str } from './check';
 import { requireAccount, type Handler } from './context';
+import { recordBackup } from './backup';
+import { replaceAccountKey } from './key-replacement';
 
 /**
  * The last Setup Message created, until it is sent.
@@ -85,6 +87,8 @@ export const setupMessageSend: Handler<'setupMessage.send'> = async (
     throw new ProtocolError('submit-failed', result.error ?? 'the webmail refused it');
   }
   pending = null;
+  // The user's own mailbox now holds the encrypted key: that is the backup (MV-07).
+  await recordBackup(services);
   return { sent: true };
 };
 
@@ -146,7 +150,11 @@ export const setupMessageImport: Handler<'setupMessage.import'> = async (
     keydata: bytesToBase64(await minimalPublicKey(imported.privateKeyArmored, addr)),
     prefer_encrypt: imported.prefer_encrypt,
     created: services.now(),
+    // A Setup Message is itself a backup of the key it carries.
+    backedUpAt: services.now(),
   };
-  await services.keyring.updateAccount(() => account);
-  return toStatus(account);
+  const stored = await services.keyring.updateAccount((latest) =>
+    replaceAccountKey(latest, account, services.now()),
+  );
+  return toStatus(stored);
 };

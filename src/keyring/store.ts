@@ -29,6 +29,27 @@ export interface StoredAccount {
   keydata: string;
   prefer_encrypt: PreferEncrypt;
   created: number;
+  /**
+   * Keys this account used before an imported key replaced them, newest last:
+   * kept so that mail encrypted to them stays readable ("never silently lose
+   * access"). Absent on accounts that never replaced a key.
+   */
+  previousKeys?: PreviousKey[];
+  /**
+   * When the user last backed the key up (ms): a Setup Message sent or saved, or
+   * the key imported from a client that holds it. Absent or null: never, and the
+   * options page keeps reminding (attack suite MV-07).
+   */
+  backedUpAt?: number | null;
+}
+
+/** An own key that an imported one replaced; only the background reads it. */
+export interface PreviousKey {
+  fingerprint: string;
+  /** Armored secret key, stored as the current one is. */
+  privateKeyArmored: string;
+  /** When it was replaced (ms). */
+  replacedAt: number;
 }
 
 /** The user's choices on the options page. */
@@ -122,6 +143,31 @@ export class KeyringStore {
         ...change,
       };
       await this.area.set({ [SETTINGS]: next });
+      return next;
+    });
+  }
+
+  /**
+   * Writes many peers in ONE storage write, after `change` computed them from the
+   * stored states inside the write queue: a worker stopped mid-import, or a write
+   * the storage refuses, leaves either all of them or none (attack suite MV-01,
+   * MV-03). `chrome.storage.local.set` with several keys is one database batch.
+   */
+  putPeersAtOnce(
+    addrs: string[],
+    change: (current: Map<string, PeerState | undefined>) => PeerState[],
+  ): Promise<PeerState[]> {
+    return this.write(async () => {
+      const keys = addrs.map((addr) => PEER_PREFIX + addr);
+      const got = await this.area.get(keys);
+      const current = new Map(
+        addrs.map((addr) => [addr, got[PEER_PREFIX + addr] as PeerState | undefined]),
+      );
+      const next = change(current);
+      if (next.length === 0) return next;
+      await this.area.set(
+        Object.fromEntries(next.map((peer) => [PEER_PREFIX + peer.addr, peer])),
+      );
       return next;
     });
   }

@@ -16,6 +16,9 @@ export type ProtocolErrorCode =
   | 'wrong-account'
   | 'not-authorised'
   | 'rate-limited'
+  | 'key-file-too-large'
+  | 'no-matching-uid'
+  | 'not-confirmed'
   | 'internal';
 
 /**

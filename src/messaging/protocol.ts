@@ -18,6 +18,25 @@ export interface AccountStatus {
   name?: string;
   fingerprint?: string;
   prefer_encrypt?: PreferEncrypt;
+  /** When the key was last backed up (ms); null: never, so we remind (MV-07). */
+  backedUpAt?: number | null;
+}
+
+/** One key of a key file in the import preview (never key material). */
+export interface KeyPreviewView {
+  fingerprint: string;
+  /** e.g. `EdDSA Ed25519 + ECDH Curve25519`, `RSA 4096`. */
+  algorithm: string;
+  created: number;
+  /** User IDs with a valid self-signature only (SG-14). */
+  userIDs: { userID: string; email: string }[];
+  /** User IDs left out for lacking a valid self-signature. */
+  droppedUserIDs: number;
+  locked: boolean;
+  /** Why it cannot be imported (code for the UI's text, detail names the reason). */
+  refusal: { code: string; detail: string } | null;
+  /** Peer import: the canonical addresses it would be filed under. */
+  addrs: string[];
 }
 
 /** A verdict on a message's Autocrypt header, for display and tests. */
@@ -53,7 +72,11 @@ export interface PeerSummary {
   gossip_only: boolean;
   recommendation: Recommendation;
   /** Every key seen for this peer, oldest first (times in ms). */
-  history: { fingerprint: string; first_seen: number; source: 'autocrypt' | 'gossip' }[];
+  history: {
+    fingerprint: string;
+    first_seen: number;
+    source: 'autocrypt' | 'gossip' | 'imported';
+  }[];
 }
 
 /** The user's choices, as the options page shows and changes them. */
@@ -217,6 +240,43 @@ export interface Requests {
     response: PeerSummary[];
     senders: 'options';
   };
+  /** Reads a secret key file from another client, for the import preview. */
+  'ownKey.inspect': {
+    request: { armored: string };
+    response: { keys: KeyPreviewView[]; accountAddr: string | null };
+    senders: 'options';
+  };
+  /** Makes the confirmed key from that file our account key (old one kept). */
+  'ownKey.import': {
+    request: {
+      armored: string;
+      fingerprint: string;
+      /** Typed on the options page; used once to decrypt, never stored. */
+      passphrase: string;
+      /** Before setup: which of the key's addresses the account is for. */
+      addr?: string;
+    };
+    response: AccountStatus;
+    senders: 'options';
+  };
+  /** Reads a file of peers' public keys, for the import preview. */
+  'peerKeys.inspect': {
+    request: { armored: string };
+    response: { keys: KeyPreviewView[] };
+    senders: 'options';
+  };
+  /** Stores the confirmed keys of that file, all or none, in one write. */
+  'peerKeys.import': {
+    request: { armored: string; fingerprints: string[] };
+    response: { addrs: string[] };
+    senders: 'options';
+  };
+  /** The user saved a Setup Message file: the key is backed up (MV-07). */
+  'backup.record': {
+    request: Record<string, never>;
+    response: AccountStatus;
+    senders: 'options';
+  };
   /** A Gmail compose window asks for our composer (see src/background/gmail.ts). */
   'gmail.compose': {
     request: {
@@ -288,6 +348,11 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'composer.recommend': ['composer'],
     'composer.send': ['composer'],
     'peers.list': ['options'],
+    'ownKey.inspect': ['options'],
+    'ownKey.import': ['options'],
+    'peerKeys.inspect': ['options'],
+    'peerKeys.import': ['options'],
+    'backup.record': ['options'],
     'gmail.compose': ['content'],
     'gmail.armor': ['composer'],
     'gmail.dismiss': ['composer'],

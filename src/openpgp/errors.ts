@@ -30,7 +30,27 @@ export type CryptoErrorCode =
   /** The message or its decompressed content is over our size bound. */
   | 'too-large'
   /** A passphrase-protected message uses no cipher (algorithm 0) or a weak one. */
-  | 'weak-cipher';
+  | 'weak-cipher'
+  /** A key uses an algorithm refused for new mail (DSA, ElGamal). */
+  | 'key-algorithm-refused'
+  /** An RSA key below 2048 bits. */
+  | 'key-too-weak'
+  /** An elliptic curve openpgp.js does not support here (secp256k1). */
+  | 'key-curve-unsupported'
+  /** Secret key protected with S2K usage 255 (two-byte checksum). */
+  | 'key-protection-checksum'
+  /** Secret key protected with the legacy MD5-of-passphrase scheme. */
+  | 'key-protection-md5'
+  /** The primary secret key is not in the file (GnuPG stub, smartcard). */
+  | 'key-secret-missing'
+  /** The primary key is expired, revoked or its signatures do not verify. */
+  | 'key-unusable'
+  /** No user ID carries a valid self-signature. */
+  | 'no-valid-user-id'
+  /** Own-key import got a public key only. */
+  | 'not-a-secret-key'
+  /** Peer-key import got a secret key: never filed as somebody's public key. */
+  | 'secret-key-in-file';
 
 /**
  * Raised by the OpenPGP gateway and the mail layer. `message` says what happened

@@ -8,7 +8,7 @@
  */
 
 import * as openpgp from 'openpgp';
-import { CryptoError } from './errors';
+import { CryptoError, type CryptoErrorCode } from './errors';
 
 /**
  * Upper bound on the plaintext of one message after decompression: 64 MiB.
@@ -869,4 +869,363 @@ export async function importSecretKey(
 /** The armored public key of our private key, for export. */
 export async function publicKeyOf(privateKeyArmored: string): Promise<string> {
   return (await readPrivate(privateKeyArmored)).toPublic().armor();
+}
+
+/**
+ * Why a key from another client cannot serve here, in words the UI translates by
+ * `code`; `detail` names the algorithm, curve or protection (never key material).
+ */
+export interface KeyRefusal {
+  code: CryptoErrorCode;
+  detail: string;
+}
+
+/** A user ID the key certified itself, split for matching and display. */
+export interface ValidUserID {
+  /** The user ID as written, e.g. `Alice <alice@example.org>`. */
+  userID: string;
+  /** Its email part, as written (may be empty). */
+  email: string;
+}
+
+/** One key of a key file, as the import preview shows it. */
+export interface KeyPreview {
+  /** Upper-case hex primary fingerprint. */
+  fingerprint: string;
+  /** Algorithm of the primary key and of the encryption key, e.g. `RSA 4096`. */
+  algorithm: string;
+  /** Creation time of the primary key (ms). */
+  created: number;
+  /** User IDs with a valid self-signature; the others are dropped (SG-14). */
+  userIDs: ValidUserID[];
+  /** How many user IDs were dropped for lacking a valid self-signature. */
+  droppedUserIDs: number;
+  /** The file holds secret key material for it. */
+  hasSecret: boolean;
+  /** Its secret material is passphrase-protected. */
+  locked: boolean;
+  /** Why it cannot be used, or null when it can. */
+  refusal: KeyRefusal | null;
+}
+
+// Only to read user IDs and algorithms of keys we may go on to refuse: showing the
+// user what a DSA or RSA-1024 key claims is safe, using such a key is not, and
+// every decision to use one still goes through CONFIG.
+const DISPLAY_CONFIG: openpgp.Config = {
+  ...KEY_CONFIG,
+  rejectPublicKeyAlgorithms: new Set(),
+  rejectCurves: new Set(),
+  minRSABits: 512,
+};
+
+// S2K usage octets (RFC 9580 5.5.3): 254 is SHA-1 checked CFB, 253 AEAD.
+const S2K_USAGE_CHECKSUM = 255;
+const S2K_USAGE_SHA1 = 254;
+const S2K_USAGE_AEAD = 253;
+
+/**
+ * Reads an armored (or binary) key file for import and describes each key in it.
+ * Nothing is decrypted: protected keys stay locked. For `'own'` a key without its
+ * secret part is refused; for `'peer'` a key with one is (a secret key is never
+ * filed as somebody's public key, EX-06).
+ *
+ * @throws CryptoError `'bad-key'` when the file holds no readable key
+ */
+export async function previewKeyFile(
+  file: string | Uint8Array,
+  purpose: 'own' | 'peer',
+): Promise<KeyPreview[]> {
+  const keys = await readKeyFile(file);
+  return Promise.all(keys.map((key) => previewKey(key, purpose)));
+}
+
+/**
+ * Our own secret key from another client: the key with `fingerprint` in `file`,
+ * decrypted with `passphrase` when protected, its key material checked against its
+ * public part, and user IDs without a valid self-signature removed (SG-14).
+ *
+ * @returns the unprotected key, armored, ready to be stored as keys are today
+ * @throws CryptoError with the refusal's code (see {@link KeyPreview.refusal}),
+ *   `'not-a-secret-key'`, `'key-locked'`, `'bad-passphrase'`, `'bad-key'`
+ */
+export async function importOwnKey(opts: {
+  file: string | Uint8Array;
+  fingerprint: string;
+  passphrase?: string;
+}): Promise<{ privateKeyArmored: string; fingerprint: string; userIDs: ValidUserID[] }> {
+  const keys = await readKeyFile(opts.file);
+  const key = keys.find((k) => fingerprintOf(k) === opts.fingerprint.toUpperCase());
+  if (!key) throw new CryptoError('bad-key', 'the key file does not hold that key');
+  if (!key.isPrivate()) {
+    throw new CryptoError('not-a-secret-key', 'the file holds only the public key');
+  }
+
+  const refusal = await refusalOf(key);
+  if (refusal) throw new CryptoError(refusal.code, refusal.detail);
+
+  let unlocked: openpgp.PrivateKey = key;
+  if (!key.isDecrypted()) {
+    if (!opts.passphrase) {
+      throw new CryptoError('key-locked', 'the private key is locked with a passphrase');
+    }
+    try {
+      unlocked = await openpgp.decryptKey({
+        privateKey: key,
+        passphrase: opts.passphrase,
+        config: CONFIG,
+      });
+    } catch (error) {
+      throw new CryptoError('bad-passphrase', 'the passphrase does not unlock the key', {
+        cause: error,
+      });
+    }
+  }
+
+  // Secret material that does not match the public key was damaged or tampered
+  // with; using it would make signatures nobody can verify.
+  try {
+    // Declared by openpgp's code, not by its types.
+    const checked = unlocked as unknown as { validate(c: openpgp.Config): Promise<void> };
+    await checked.validate(KEY_CONFIG);
+  } catch (error) {
+    throw new CryptoError('bad-key', 'the secret key does not match its public key', {
+      cause: error,
+    });
+  }
+
+  await dropUncertifiedUsers(unlocked);
+  return {
+    privateKeyArmored: unlocked.armor(),
+    fingerprint: fingerprintOf(unlocked),
+    userIDs: await validUserIDs(unlocked, KEY_CONFIG),
+  };
+}
+
+/**
+ * The public certificates of the keys with `fingerprints` in `file`, for peers:
+ * secret material never included (tag 5/7), user IDs without a valid
+ * self-signature removed. Keys that are refused, or hold secret material, throw.
+ *
+ * @throws CryptoError the refusal's code, `'secret-key-in-file'`, `'bad-key'`
+ */
+export async function peerCertificates(
+  file: string | Uint8Array,
+  fingerprints: string[],
+): Promise<{ fingerprint: string; certificate: Uint8Array; userIDs: ValidUserID[] }[]> {
+  const keys = await readKeyFile(file);
+  const out = [];
+  for (const wanted of fingerprints) {
+    const key = keys.find((k) => fingerprintOf(k) === wanted.toUpperCase());
+    if (!key) throw new CryptoError('bad-key', `the key file does not hold ${wanted}`);
+    const refusal = (await previewKey(key, 'peer')).refusal;
+    if (refusal) throw new CryptoError(refusal.code, `${wanted}: ${refusal.detail}`);
+
+    const cert = key.toPublic();
+    await dropUncertifiedUsers(cert);
+    out.push({
+      fingerprint: fingerprintOf(cert),
+      certificate: cert.write(),
+      userIDs: await validUserIDs(cert, KEY_CONFIG),
+    });
+  }
+  return out;
+}
+
+async function readKeyFile(file: string | Uint8Array): Promise<openpgp.Key[]> {
+  try {
+    return typeof file === 'string'
+      ? await openpgp.readKeys({ armoredKeys: file, config: CONFIG })
+      : await openpgp.readKeys({ binaryKeys: file, config: CONFIG });
+  } catch (error) {
+    throw new CryptoError('bad-key', 'no readable OpenPGP key', { cause: error });
+  }
+}
+
+async function previewKey(
+  key: openpgp.Key,
+  purpose: 'own' | 'peer',
+): Promise<KeyPreview> {
+  const all = key.users.filter((user) => user.userID).length;
+  const userIDs = await validUserIDs(key, DISPLAY_CONFIG);
+  const hasSecret = key.isPrivate();
+  let refusal = await refusalOf(key);
+  if (purpose === 'peer' && hasSecret) {
+    refusal = { code: 'secret-key-in-file', detail: 'the file holds a secret key' };
+  }
+  if (purpose === 'own' && !hasSecret) {
+    refusal = { code: 'not-a-secret-key', detail: 'the file holds only the public key' };
+  }
+  return {
+    fingerprint: fingerprintOf(key),
+    algorithm: await algorithmOf(key),
+    created: key.getCreationTime().getTime(),
+    userIDs,
+    droppedUserIDs: all - userIDs.length,
+    hasSecret,
+    locked: hasSecret && !(key as openpgp.PrivateKey).isDecrypted(),
+    refusal,
+  };
+}
+
+type AnyKeyPacket = openpgp.Key['keyPacket'] | openpgp.Subkey['keyPacket'];
+
+// openpgp's algorithm and curve names, as other OpenPGP software shows them.
+const ALGORITHM_NAMES: Record<string, string> = {
+  rsaEncryptSign: 'RSA',
+  rsaEncrypt: 'RSA',
+  rsaSign: 'RSA',
+  dsa: 'DSA',
+  elgamal: 'ElGamal',
+  ecdsa: 'ECDSA',
+  ecdh: 'ECDH',
+  eddsaLegacy: 'EdDSA',
+  ed25519: 'Ed25519',
+  ed448: 'Ed448',
+  x25519: 'X25519',
+  x448: 'X448',
+  ed25519Legacy: 'Ed25519',
+  curve25519Legacy: 'Curve25519',
+};
+
+function describeAlgorithm(packet: AnyKeyPacket): string {
+  const info = packet.getAlgorithmInfo();
+  const name = (id: string) => ALGORITHM_NAMES[id] ?? id;
+  if (info.bits) return `${name(info.algorithm)} ${info.bits}`;
+  return info.curve
+    ? `${name(info.algorithm)} ${name(info.curve)}`
+    : name(info.algorithm);
+}
+
+async function algorithmOf(key: openpgp.Key): Promise<string> {
+  const primary = describeAlgorithm(key.keyPacket);
+  const encryption = await key
+    .getEncryptionKey(undefined, null, undefined, DISPLAY_CONFIG)
+    .then(
+      (found) => (found === key ? null : describeAlgorithm(found.keyPacket)),
+      () => null,
+    );
+  return encryption ? `${primary} + ${encryption}` : primary;
+}
+
+// The algorithm rules of CONFIG, said in words a person can act on (P12, P13).
+function algorithmRefusal(packet: AnyKeyPacket): KeyRefusal | null {
+  const info = packet.getAlgorithmInfo();
+  const algorithm = info.algorithm as string;
+  if (algorithm === 'dsa' || algorithm === 'elgamal') {
+    return {
+      code: 'key-algorithm-refused',
+      detail: algorithm === 'dsa' ? 'DSA' : 'ElGamal',
+    };
+  }
+  if (algorithm.startsWith('rsa') && (info.bits ?? 0) < KEY_CONFIG.minRSABits) {
+    return { code: 'key-too-weak', detail: `RSA-${info.bits}` };
+  }
+  if (info.curve && KEY_CONFIG.rejectCurves.has(info.curve as never)) {
+    return { code: 'key-curve-unsupported', detail: String(info.curve) };
+  }
+  return null;
+}
+
+// How a secret key packet is protected, when openpgp 6 will not decrypt it. Usage
+// 255 checks the decrypted material with a two-byte sum only, so tampered material
+// can pass (key-overwriting attacks); a cipher id as usage means MD5 of the bare
+// passphrase. Neither is relaxed here: the other client re-exports it safely.
+function protectionRefusal(packet: AnyKeyPacket): KeyRefusal | null {
+  const fields = packet as unknown as {
+    s2kUsage: number;
+    isDummy(): boolean;
+    isDecrypted(): boolean | null;
+  };
+  if (fields.isDecrypted() !== false || fields.isDummy()) return null;
+  if (fields.s2kUsage === S2K_USAGE_CHECKSUM) {
+    return { code: 'key-protection-checksum', detail: 'S2K usage 255' };
+  }
+  if (fields.s2kUsage !== S2K_USAGE_SHA1 && fields.s2kUsage !== S2K_USAGE_AEAD) {
+    return { code: 'key-protection-md5', detail: `S2K usage ${fields.s2kUsage}` };
+  }
+  return null;
+}
+
+// The first reason, in the order a person would fix them: the key as a whole, then
+// its protection, then whether it can do what an Autocrypt key must.
+async function refusalOf(key: openpgp.Key): Promise<KeyRefusal | null> {
+  const primary = algorithmRefusal(key.keyPacket);
+  if (primary) return primary;
+
+  if (key.isPrivate()) {
+    const packets = [key.keyPacket, ...key.subkeys.map((s) => s.keyPacket)];
+    const dummy = key.keyPacket as unknown as { isDummy(): boolean };
+    if (dummy.isDummy()) {
+      return { code: 'key-secret-missing', detail: 'the primary secret key is offline' };
+    }
+    for (const packet of packets) {
+      const refusal = protectionRefusal(packet);
+      if (refusal) return refusal;
+    }
+  }
+
+  try {
+    await key.verifyPrimaryKey(new Date(), undefined, KEY_CONFIG);
+  } catch (error) {
+    return { code: 'key-unusable', detail: (error as Error).message };
+  }
+  if ((await validUserIDs(key, KEY_CONFIG)).length === 0) {
+    return { code: 'no-valid-user-id', detail: 'no user ID has a valid self-signature' };
+  }
+
+  try {
+    await key.getEncryptionKey(undefined, new Date(), undefined, KEY_CONFIG);
+  } catch {
+    // Name the subkey's algorithm when that is why none is usable.
+    for (const subkey of key.subkeys) {
+      const refusal = algorithmRefusal(subkey.keyPacket);
+      if (refusal) return refusal;
+    }
+    return { code: 'no-encryption-key', detail: 'no usable encryption key' };
+  }
+  return null;
+}
+
+async function validUserIDs(key: openpgp.Key, config: openpgp.Config) {
+  const valid: ValidUserID[] = [];
+  for (const user of key.users) {
+    if (!user.userID) continue;
+    try {
+      await user.verify(undefined, config);
+      valid.push({ userID: user.userID.userID, email: user.userID.email });
+    } catch {
+      // no valid self-certification: not the key holder's claim (SG-14)
+    }
+  }
+  return valid;
+}
+
+// Keeps only user IDs (and attributes) the key certified itself, so what we store
+// and publish never carries a claim somebody else appended.
+async function dropUncertifiedUsers(key: openpgp.Key): Promise<void> {
+  const kept = [];
+  for (const user of key.users) {
+    try {
+      await user.verify(undefined, KEY_CONFIG);
+      kept.push(user);
+    } catch {
+      // dropped
+    }
+  }
+  key.users = kept;
+}
+
+/**
+ * Several armored private keys as one armored block, as {@link decryptAndVerify}
+ * takes them: the current key first, then keys it replaced, so mail encrypted to
+ * an older key of ours stays readable.
+ *
+ * @throws CryptoError `'bad-key'`, `'key-locked'`
+ */
+export async function joinPrivateKeys(armoredKeys: string[]): Promise<string> {
+  if (armoredKeys.length === 1) return armoredKeys[0]!;
+  const keys = (await Promise.all(armoredKeys.map((a) => readPrivateKeys(a)))).flat();
+  const packets = new openpgp.PacketList<openpgp.AnyPacket>();
+  for (const key of keys) packets.push(...key.toPacketList());
+  return openpgp.armor(openpgp.enums.armor.privateKey, packets.write());
 }
