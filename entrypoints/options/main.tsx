@@ -9,6 +9,8 @@ import type {
 import { t } from '../../src/ui/i18n';
 import { ErrorLine } from '../../src/ui/error-line';
 import { bytesToBase64 } from '../../src/util/base64';
+import { Identity } from '../../src/ui/identity';
+import { BackupReminder, KeysSection } from './keys-section';
 
 function date(ms: number): string {
   return ms ? new Date(ms).toLocaleString() : '—';
@@ -75,7 +77,13 @@ function SettingsSection({ onError }: { onError: (e: unknown) => void }) {
  * Creating a Setup Message: the code is shown here once (it lives only in this
  * page's memory) and the message can be sent to ourselves or saved as a file.
  */
-function SetupMessageCreate({ onError }: { onError: (e: unknown) => void }) {
+function SetupMessageCreate({
+  onError,
+  onBackedUp,
+}: {
+  onError: (e: unknown) => void;
+  onBackedUp: (status: AccountStatus) => void;
+}) {
   const [created, setCreated] = useState<{ code: string; mime: string } | null>(null);
   const [sent, setSent] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -99,6 +107,7 @@ function SetupMessageCreate({ onError }: { onError: (e: unknown) => void }) {
     try {
       await request('setupMessage.send', {});
       setSent(true);
+      onBackedUp(await request('account.status', {}));
     } catch (err) {
       onError(err);
     }
@@ -122,9 +131,11 @@ function SetupMessageCreate({ onError }: { onError: (e: unknown) => void }) {
           </button>{' '}
           <button
             data-testid="setup-save"
-            onClick={() =>
-              download('autocrypt-setup-message.eml', created.mime, 'message/rfc822')
-            }
+            onClick={() => {
+              download('autocrypt-setup-message.eml', created.mime, 'message/rfc822');
+              // Saved in our page after the user's click: that file is the backup.
+              request('backup.record', {}).then(onBackedUp, onError);
+            }}
           >
             {t('setupMessageSave')}
           </button>
@@ -251,6 +262,7 @@ function Options() {
   return (
     <main>
       <h1>{t('extName')}</h1>
+      <BackupReminder account={account} />
       <h2>{t('optionsOwnKey')}</h2>
       {account?.configured ? (
         <>
@@ -263,7 +275,9 @@ function Options() {
           <button onClick={exportKey} data-testid="export-public-key">
             {t('exportPublicKey')}
           </button>
-          <SetupMessageCreate onError={setError} />
+          <div id="backup">
+            <SetupMessageCreate onError={setError} onBackedUp={setAccount} />
+          </div>
           <SetupMessageImport onError={setError} onImported={setAccount} />
         </>
       ) : (
@@ -272,6 +286,12 @@ function Options() {
           <SetupMessageImport onError={setError} onImported={setAccount} />
         </>
       )}
+      <KeysSection
+        account={account}
+        onAccount={setAccount}
+        onPeersChanged={() => request('peers.list', {}).then(setPeers, setError)}
+        onError={setError}
+      />
       {account?.configured && <SettingsSection onError={setError} />}
       <h2 data-testid="contacts" data-loaded={String(peers !== null)}>
         {t('optionsContacts')}
@@ -292,7 +312,9 @@ function Options() {
           <tbody>
             {peers.map((p) => (
               <tr key={p.addr} data-testid="peer-row" data-addr={p.addr}>
-                <td>{p.addr}</td>
+                <td>
+                  <Identity value={p.addr} />
+                </td>
                 <td class="fingerprint" data-testid="peer-fingerprint">
                   {p.fingerprint ?? '—'}
                   {p.gossip_only ? ` (${t('gossipOnly')})` : ''}

@@ -43,6 +43,14 @@ function Setup() {
             {status.fingerprint}
           </span>
         </p>
+        {!status.backedUpAt && (
+          <p class="status warn" data-testid="backup-prompt">
+            {t('backupPrompt')}{' '}
+            <a href="options.html#backup" data-testid="backup-prompt-link">
+              {t('backupReminderLink')}
+            </a>
+          </p>
+        )}
       </main>
     );
   }

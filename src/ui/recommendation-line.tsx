@@ -1,5 +1,6 @@
 import type { Requests } from '../messaging/protocol';
 import { t } from './i18n';
+import { Identity } from './identity';
 
 type Advice = Requests['composer.recommend']['response'];
 
@@ -18,7 +19,7 @@ export function RecommendationLine({ advice }: { advice: Advice }) {
       <ul style="margin:0.3rem 0 0;padding-left:1.2rem">
         {advice.recipients.map((r) => (
           <li key={r.addr} data-addr={r.addr} data-recommendation={r.recommendation}>
-            {r.addr}: {t(`rec_${r.recommendation}`)}
+            <Identity value={r.addr} />: {t(`rec_${r.recommendation}`)}
             {r.keyChangedAt !== null && (
               <strong data-testid="key-changed">
                 {' · '}
