@@ -21,7 +21,7 @@ describe('AU-04 identities in the trust UI', () => {
     });
   });
 
-  it('AU-04 (partial: not yet applied to the options page and composer lists) a Cyrillic look-alike is flagged', () => {
+  it('AU-04 a Cyrillic look-alike is flagged', () => {
     expect(showIdentity('p\u0430ypal@example.com').mixedScripts).toBe(true);
     // Control: plain Latin, and a wholly Cyrillic address, are not flagged.
     expect(showIdentity('paypal@example.com')).toEqual({

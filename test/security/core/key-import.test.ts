@@ -7,7 +7,9 @@
  * a silently unusable key (MV-06); a user ID somebody appended without the key's
  * signature is shown or filed as the owner's (SG-14); a refused or interrupted
  * write leaves half an import (MV-01, MV-03); a secret key from a "public" file is
- * stored or published as a peer's key (EX-06).
+ * stored or published as a peer's key (EX-06). Checked once by breaking each
+ * defence: keeping every user ID packet (SG-14), writing peers one by one (MV-01,
+ * MV-03) and filing a secret key as a peer's (EX-06) each turned its test red.
  */
 import * as openpgp from 'openpgp';
 import { readFileSync } from 'node:fs';

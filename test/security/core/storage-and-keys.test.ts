@@ -37,7 +37,7 @@ function failingArea() {
 describe('MV-03 a failed write keeps the old data and says so', () => {
   // Vulnerable (Mailvelope #465): a write that fails half-way, or that is
   // swallowed, loses the keyring or leaves it silently out of date.
-  it('MV-03 (partial: no keyring import to overflow yet) a peer update refused by storage fails loudly and keeps the old peer', async () => {
+  it('MV-03 a peer update refused by storage fails loudly and keeps the old peer', async () => {
     const area = failingArea();
     const store = new KeyringStore(area);
     const old = { ...emptyPeer('dana@example.org'), last_seen: 1 };
@@ -99,7 +99,7 @@ describe('MV-05 versioned, resumable migrations', () => {
 describe('MV-06 old and weak keys', () => {
   // Vulnerable: silently dropping (or silently using) a weak key, with no reason
   // the user could act on.
-  it('MV-06 (partial: own-key import of old protection formats does not exist yet) an RSA-1024 peer key is refused with a reason that says why', async () => {
+  it('MV-06 an RSA-1024 peer key is refused with a reason that says why', async () => {
     const { publicKey } = await openpgp.generateKey({
       type: 'rsa',
       rsaBits: 1024,
