@@ -501,6 +501,12 @@ describe('EX-06 no secret key leaves as public on the import paths', () => {
     const { privateKey, publicKey } = await ecc('carol@example.org');
     const [shown] = await preview(ask, 'peerKeys.inspect', privateKey.armor());
     expect(shown!.refusal?.code).toBe('secret-key-in-file');
+    // Neither preview answers with key material, only facts about the key.
+    for (const name of ['peerKeys.inspect', 'ownKey.inspect']) {
+      const answer = await ask(name, { armored: privateKey.armor() });
+      expect(answer.ok).toBe(true);
+      expect(JSON.stringify(answer)).not.toMatch(/BEGIN PGP|[A-Za-z0-9+/]{60}/);
+    }
     const answer = await ask('peerKeys.import', {
       armored: privateKey.armor(),
       fingerprints: [shown!.fingerprint],
