@@ -24,7 +24,12 @@ export function BackupReminder({ account }: { account: AccountStatus | null }) {
   );
 }
 
-/** The text of a key file the user picked, or null when it is over the limit. */
+/**
+ * The text of a key file the user picked, or null when it is over the limit.
+ *
+ * TODO(2026-12-04): armored files only; a binary export (`gpg --export` without
+ * `--armor`) reads as garbage and is refused as "no readable OpenPGP key".
+ */
 async function readKeyFile(file: File | undefined, onError: OnError) {
   if (!file) return null;
   // Refused before reading a byte: a huge file would stall the page (MV-03).

@@ -1148,6 +1148,8 @@ function protectionRefusal(packet: AnyKeyPacket): KeyRefusal | null {
 
 // The first reason, in the order a person would fix them: the key as a whole, then
 // its protection, then whether it can do what an Autocrypt key must.
+// TODO(2026-12-04): a refused own key (RSA-1024, DSA/ElGamal) cannot be kept here
+// to read old mail only (P12); that mail stays readable in the client holding it.
 async function refusalOf(key: openpgp.Key): Promise<KeyRefusal | null> {
   const primary = algorithmRefusal(key.keyPacket);
   if (primary) return primary;
