@@ -4,7 +4,7 @@
  * ticket for the reader frame, which decrypts only after the user's click.
  */
 import { ingestMessage, decryptMail } from '../mail/incoming';
-import { inlineArmor } from '../mail/inline';
+import { embeddedBlocks, inlineArmor } from '../mail/inline';
 import { parseMail } from '../mime/parse';
 import { base64ToBytes } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
@@ -69,8 +69,12 @@ export const messageOpened: Handler<'message.opened'> = async (
   });
 
   const encrypted = result.mail.encrypted !== null || inlineArmor(result.mail) !== null;
+  // A plain mail with old ciphertext inside its text (EF-13, RO-01) gets our
+  // reader too, so that it can be read at all; the ticket only lets the user
+  // click Decrypt there, nothing is decrypted now.
+  const embedded = !encrypted && embeddedBlocks(result.mail) !== null;
   let ticket: string | null = null;
-  if (encrypted && caller.tabId !== undefined) {
+  if ((encrypted || embedded) && caller.tabId !== undefined) {
     ticket = await services.tickets.issue({
       kind: 'reader',
       tabId: caller.tabId,
@@ -78,7 +82,7 @@ export const messageOpened: Handler<'message.opened'> = async (
       raw: payload.raw,
       created: services.now(),
     });
-    if (result.mail.messageId)
+    if (encrypted && result.mail.messageId)
       await services.tickets.markEncrypted(result.mail.messageId);
   }
 
@@ -96,6 +100,7 @@ export const readerDescribe: Handler<'reader.describe'> = async (
     from: mail.from?.addr ?? '',
     subject: mail.subject,
     date: mail.date ? mail.date.toISOString() : null,
+    embeddedBlocks: (embeddedBlocks(mail) ?? []).filter((s) => s.kind === 'block').length,
   };
 };
 
@@ -132,11 +137,17 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   const from = mail.from?.addr ?? '';
   const peer = from ? await services.keyring.getPeer(from) : undefined;
 
+  // Each embedded block is a private-key operation of its own: the first was
+  // taken above, the others come from the key's budget too (EX-08).
+  const beforeBlock = async (index: number) => {
+    if (index > 0) await services.limits.take(`key:${account.fingerprint}`, KEY_BUDGET);
+  };
   const result = await decryptMail(
     raw,
     account.privateKeyArmored,
     senderCerts(peer),
     parsed,
+    { beforeBlock },
   );
 
   // What the payload teaches about peers: a header protected by the encryption and
@@ -173,5 +184,6 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     protectedFrom: result.headerMismatch?.includes('from') ? (hp?.from ?? null) : null,
     protectedFromForged: result.protectedFromForged ?? false,
     addedRecipients: result.addedRecipients ?? [],
+    ...(result.inlineParts ? { inlineParts: result.inlineParts } : {}),
   };
 };

@@ -20,7 +20,12 @@ import {
 import { signedPartBytes } from '../mime/signed';
 import type { Email } from 'postal-mime';
 import { checkKeydata } from './keydata';
-import { inlineArmor } from './inline';
+import {
+  embeddedBlocks,
+  inlineArmor,
+  MAX_EMBEDDED_BLOCKS,
+  type BodySegment,
+} from './inline';
 import { CryptoError } from '../openpgp/errors';
 import { OBSCURED_SUBJECT } from './outgoing';
 import {
@@ -35,6 +40,25 @@ export interface GossipKey extends ValidatedKey {
   /** Canonical address the key is for: one of the message's recipients. */
   addr: string;
 }
+
+/**
+ * One piece of a plain mail that holds armored blocks among its own text (attack
+ * suite EF-13, RO-01), in the mail's order. The reader shows each in an area of
+ * its own: unencrypted text labelled as such, each decrypted block labelled as
+ * embedded, never one joined with another.
+ */
+export type InlinePart =
+  | { kind: 'unencrypted'; text: string }
+  | {
+      kind: 'decrypted';
+      text: string;
+      signature: DecryptedMail['signature'];
+      signerMatchesFrom: boolean;
+    }
+  /** The block could not be decrypted (`code` as {@link CryptoError}). */
+  | { kind: 'failed'; code: string }
+  /** Over {@link MAX_EMBEDDED_BLOCKS}: not decrypted, to spare the key's budget. */
+  | { kind: 'skipped' };
 
 /**
  * A decrypted message, ready to display. Only what came out of the decryption is
@@ -112,6 +136,20 @@ export interface DecryptedMail {
    * Empty when the payload names no recipients of its own.
    */
   addedRecipients?: string[];
+  /**
+   * Set for a plain mail with armored blocks inside its text: the pieces, each
+   * decrypted or labelled on its own. `text` is then empty and `embedded` true.
+   */
+  inlineParts?: InlinePart[];
+}
+
+/** Hooks of {@link decryptMail}. */
+export interface DecryptOptions {
+  /**
+   * Called before each embedded block is decrypted (index from 0), where the
+   * caller takes a private-key operation from its budget; a throw stops there.
+   */
+  beforeBlock?: (index: number) => Promise<void>;
 }
 
 /**
@@ -124,6 +162,7 @@ export interface DecryptedMail {
  * @param senderCerts certificates that may have signed (binary), or a lookup by
  *   the From address, so that the caller need not parse the message a second time
  * @param parsed `parseMailDetailed(raw)`, when the caller already has it
+ * @param options see {@link DecryptOptions}
  * @throws CryptoError `'too-large'`, `'not-encrypted'`, `'bad-ciphertext'`,
  *   `'decrypt-failed'`, `'unauthenticated'`, `'key-locked'`, `'bad-key'`
  */
@@ -132,6 +171,7 @@ export async function decryptMail(
   privateKeyArmored: string,
   senderCerts: Uint8Array[] | ((from: string) => Promise<Uint8Array[]>),
   parsed?: Awaited<ReturnType<typeof parseMailDetailed>>,
+  options: DecryptOptions = {},
 ): Promise<DecryptedMail> {
   if (raw.length > MAX_RAW_MESSAGE_BYTES) {
     throw new CryptoError('too-large', `message is ${raw.length} bytes, over 96 MiB`);
@@ -144,9 +184,29 @@ export async function decryptMail(
   const inline = inlineArmor(mail);
   if (inline) {
     const result = await decryptInlineMail(inline, from, privateKeyArmored, certs);
-    // Text after the armor block was not encrypted: the reader labels it.
-    const besides = (mail.text ?? '').replace(inline, '').trim() !== '';
-    return { ...result, embedded: besides, fromAmbiguous: mail.fromCount > 1 };
+    return { ...result, fromAmbiguous: mail.fromCount > 1 };
+  }
+  const segments = embeddedBlocks(mail);
+  if (segments) {
+    const parts = await decryptEmbedded(
+      segments,
+      from,
+      privateKeyArmored,
+      certs,
+      options,
+    );
+    return {
+      from,
+      text: '',
+      html: null,
+      embedded: true,
+      // The mail as a whole is neither encrypted nor signed; each block says its own.
+      signature: { status: 'none' },
+      signerMatchesFrom: false,
+      fromAmbiguous: mail.fromCount > 1,
+      gossip: [],
+      inlineParts: parts,
+    };
   }
   if (!mail.encrypted) {
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
@@ -255,6 +315,51 @@ async function decryptInlineMail(
       signature.signerUserIDs.some((userID) => emailOf(userID) === fromAddr),
     gossip: [],
   };
+}
+
+// EF-13: every block is decrypted by itself, so no plaintext ever meets the text
+// around it or another block; a block that fails says so in its own place.
+async function decryptEmbedded(
+  segments: BodySegment[],
+  fromAddr: string,
+  privateKeyArmored: string,
+  senderCerts: Uint8Array[],
+  options: DecryptOptions,
+): Promise<InlinePart[]> {
+  const parts: InlinePart[] = [];
+  let blocks = 0;
+
+  for (const segment of segments) {
+    if (segment.kind === 'text') {
+      parts.push({ kind: 'unencrypted', text: segment.text });
+      continue;
+    }
+    if (blocks >= MAX_EMBEDDED_BLOCKS) {
+      parts.push({ kind: 'skipped' });
+      continue;
+    }
+    await options.beforeBlock?.(blocks);
+    blocks += 1;
+    try {
+      const block = await decryptInlineMail(
+        segment.armored,
+        fromAddr,
+        privateKeyArmored,
+        senderCerts,
+      );
+      parts.push({
+        kind: 'decrypted',
+        text: block.text,
+        signature: block.signature,
+        signerMatchesFrom: block.signerMatchesFrom,
+      });
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      parts.push({ kind: 'failed', code: error.code });
+    }
+  }
+
+  return parts;
 }
 
 // RFC 3156 puts the ciphertext at the root (multipart/encrypted). Providers that

@@ -43,6 +43,21 @@ export type SignatureSummary =
   | { status: 'invalid'; reason: string }
   | { status: 'unknown-key'; keyID: string };
 
+/**
+ * One piece of a plain mail with armored blocks inside its text (EF-13): shown
+ * each in its own area, unencrypted text labelled, never joined with a block.
+ */
+export type InlinePartSummary =
+  | { kind: 'unencrypted'; text: string }
+  | {
+      kind: 'decrypted';
+      text: string;
+      signature: SignatureSummary;
+      signerMatchesFrom: boolean;
+    }
+  | { kind: 'failed'; code: string }
+  | { kind: 'skipped' };
+
 /** One peer as the options page lists it. */
 export interface PeerSummary {
   addr: string;
@@ -130,7 +145,13 @@ export interface Requests {
   };
   'reader.describe': {
     request: { ticket: string };
-    response: { from: string; subject: string; date: string | null };
+    response: {
+      from: string;
+      subject: string;
+      date: string | null;
+      /** Armored blocks inside a plain mail's text (EF-13); 0 for an encrypted mail. */
+      embeddedBlocks: number;
+    };
     senders: 'reader';
   };
   'reader.decrypt': {
@@ -156,6 +177,8 @@ export interface Requests {
       protectedFromForged: boolean;
       /** Outer To/Cc addresses the protected headers do not name (HP-02). */
       addedRecipients: string[];
+      /** A plain mail with armored blocks in its text: its pieces, each apart. */
+      inlineParts?: InlinePartSummary[];
     };
     senders: 'reader';
   };
