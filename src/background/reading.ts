@@ -52,6 +52,7 @@ export const messageOpened: Handler<'message.opened'> = async (
 ) => {
   const messageId = str(payload.messageId, 'messageId', 500);
   const bytes = decodeRaw(payload.raw);
+  const spam = payload.spam === true;
 
   const own = (await services.keyring.getAccount())?.addr;
 
@@ -63,7 +64,7 @@ export const messageOpened: Handler<'message.opened'> = async (
   // read and write per message in series with the parse inside the queue.
   // Parse before entering the queue and write the peers of a burst in one `set`.
   const result = await services.keyring.withPeers(async (tx) => {
-    const ingested = await ingestMessage(bytes, tx.getPeer, services.now());
+    const ingested = await ingestMessage(bytes, tx.getPeer, services.now(), { spam });
     if (ingested.peer && ingested.peer.addr !== own) await tx.putPeer(ingested.peer);
     return ingested;
   });
@@ -80,6 +81,7 @@ export const messageOpened: Handler<'message.opened'> = async (
       tabId: caller.tabId,
       messageId,
       raw: payload.raw,
+      ...(spam ? { spam } : {}),
       created: services.now(),
     });
     if (encrypted && result.mail.messageId)
@@ -156,7 +158,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     const effects = await applyDecryptedMail({
       mail,
       decrypted: result,
-      skipped: skipReason(mail, header('auto-submitted')) !== null,
+      skipped: skipReason(mail, header('auto-submitted'), { spam: ticket.spam }) !== null,
       receivedAt: services.now(),
       ownAddr: account.addr,
       getPeer: tx.getPeer,

@@ -21,6 +21,8 @@ export interface ReaderTicket {
   messageId: string;
   /** Base64 of the raw message. */
   raw: string;
+  /** The webmail filed the message as spam: decrypting it teaches no peer state. */
+  spam?: boolean;
   created: number;
 }
 

@@ -139,7 +139,12 @@ export interface Requests {
     senders: 'options' | 'setup';
   };
   'message.opened': {
-    request: { messageId: string; raw: string /* base64 */ };
+    request: {
+      messageId: string;
+      raw: string /* base64 */;
+      /** The webmail filed it as spam: no peer state is learned from it (AC-11). */
+      spam?: boolean;
+    };
     response: { header: HeaderSummary; encrypted: boolean; ticket: string | null };
     senders: 'content' | 'viewer';
   };
