@@ -9,6 +9,7 @@ import { useVisibility } from '../../src/ui/use-visibility';
 import { LocalError } from '../../src/ui/local-error';
 import { DecryptedContent } from '../../src/ui/decrypted-content';
 import { EmbeddedParts } from '../../src/ui/embedded-parts';
+import { AttachmentList } from '../../src/ui/attachment-list';
 import { showIdentity } from '../../src/ui/identity-text';
 
 type Described = Requests['reader.describe']['response'];
@@ -87,6 +88,7 @@ function Reader() {
       )}
       {result && result.inlineParts && <EmbeddedParts result={result} />}
       {result && !result.inlineParts && <DecryptedContent result={result} />}
+      {result && <AttachmentList files={result.attachments ?? []} />}
       <ErrorLine error={error} />
     </main>
   );

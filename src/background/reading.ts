@@ -6,7 +6,7 @@
 import { ingestMessage, decryptMail } from '../mail/incoming';
 import { embeddedBlocks, inlineArmor } from '../mail/inline';
 import { parseMail } from '../mime/parse';
-import { base64ToBytes } from '../util/base64';
+import { base64ToBytes, bytesToBase64 } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
 import type { HeaderSummary } from '../messaging/protocol';
 import type { IngestResult } from '../mail/incoming';
@@ -187,5 +187,13 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     protectedFromForged: result.protectedFromForged ?? false,
     addedRecipients: result.addedRecipients ?? [],
     ...(result.inlineParts ? { inlineParts: result.inlineParts } : {}),
+    // One base64 copy per file for the trip to the frame, which decodes it only
+    // when the user clicks Download.
+    attachments: (result.attachments ?? []).map((file) => ({
+      name: file.name,
+      mimeType: file.mimeType,
+      size: file.content.length,
+      data: bytesToBase64(file.content),
+    })),
   };
 };

@@ -41,6 +41,16 @@ export interface GossipKey extends ValidatedKey {
   addr: string;
 }
 
+/** A file inside the encrypted entity: offered for download, never rendered. */
+export interface DecryptedAttachment {
+  /** The file name as the sender gave it (untrusted text), '' when none. */
+  name: string;
+  /** The declared type, for display only: the download is always inert. */
+  mimeType: string;
+  /** The decoded bytes. */
+  content: Uint8Array;
+}
+
 /**
  * One piece of a plain mail that holds armored blocks among its own text (attack
  * suite EF-13, RO-01), in the mail's order. The reader shows each in an area of
@@ -141,6 +151,8 @@ export interface DecryptedMail {
    * decrypted or labelled on its own. `text` is then empty and `embedded` true.
    */
   inlineParts?: InlinePart[];
+  /** Files inside the encrypted entity, in order (none for inline PGP). */
+  attachments?: DecryptedAttachment[];
 }
 
 /** Hooks of {@link decryptMail}. */
@@ -233,6 +245,7 @@ export async function decryptMail(
       ? withoutLegacyDisplay(inner.email.text ?? '', protectedHeaders)
       : (inner.email.text ?? ''),
     html: inner.email.html ?? null,
+    attachments: attachmentsOf(inner.email),
     embedded: isEmbedded(mail.contentType, email, armored),
     signature: publicCheck(combined, opened.recipientFingerprints),
     fromAmbiguous: mail.fromCount > 1,
@@ -315,6 +328,22 @@ async function decryptInlineMail(
       signature.signerUserIDs.some((userID) => emailOf(userID) === fromAddr),
     gossip: [],
   };
+}
+
+// Parts that are files to the user: not the detached signature of a
+// multipart/signed payload, which the banner already accounts for. The bytes are
+// viewed, not copied (postal-mime gives an ArrayBuffer per part).
+function attachmentsOf(email: Email): DecryptedAttachment[] {
+  return email.attachments
+    .filter((part) => part.mimeType !== 'application/pgp-signature')
+    .map((part) => ({
+      name: part.filename ?? '',
+      mimeType: part.mimeType,
+      content:
+        typeof part.content === 'string'
+          ? new TextEncoder().encode(part.content)
+          : new Uint8Array(part.content),
+    }));
 }
 
 // EF-13: every block is decrypted by itself, so no plaintext ever meets the text

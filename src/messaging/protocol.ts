@@ -184,6 +184,18 @@ export interface Requests {
       addedRecipients: string[];
       /** A plain mail with armored blocks in its text: its pieces, each apart. */
       inlineParts?: InlinePartSummary[];
+      /**
+       * Files inside the encryption (AU-05). The reader lists their names as text
+       * and offers the bytes only as an inert download, never rendering them.
+       */
+      attachments?: {
+        /** As the sender named it: untrusted text. */
+        name: string;
+        mimeType: string;
+        size: number;
+        /** Base64 of the bytes, decoded only when the user asks for the file. */
+        data: string;
+      }[];
     };
     senders: 'reader';
   };

@@ -514,8 +514,12 @@ describe('AU-01 / AU-02 / AU-05 armor and attachments', () => {
   });
 
   // Vulnerable (Mailvelope 0.13): rendering an attachment's name or HTML body in
-  // the extension's origin.
-  it('AU-05 (partial: attachments are not offered for download yet) an HTML attachment is neither rendered nor joined with the text', async () => {
+  // the extension's origin. Here: the file is kept apart from the text and the
+  // HTML view, byte for byte under its literal name; the reader lists the name as
+  // text and saves the bytes as application/octet-stream (real Chromium:
+  // test/security/browser/reader-parts.test.ts).
+  it('AU-05 an HTML attachment is kept as a file: neither rendered nor joined with the text', async () => {
+    const page = '<script>alert(1)</script><p>attached page</p>';
     const entity = [
       'Content-Type: multipart/mixed; boundary="a"',
       '',
@@ -527,13 +531,21 @@ describe('AU-01 / AU-02 / AU-05 armor and attachments', () => {
       'Content-Type: text/html; name="\\"><img src=x onerror=alert(1)>.html"',
       'Content-Disposition: attachment; filename="\\"><img src=x onerror=alert(1)>.html"',
       '',
-      '<script>alert(1)</script><p>attached page</p>',
+      page,
       '--a--',
       '',
     ].join('\r\n');
     const result = await decryptMail(wrap(await armoredTo('', entity)), ours.armor(), []);
     expect(result.text.trim()).toBe('see attachment');
     expect(result.html).toBeNull();
-    expect(JSON.stringify(result)).not.toMatch(/onerror|attached page/);
+    expect(result.attachments).toHaveLength(1);
+    const [file] = result.attachments!;
+    expect(file!.name).toBe('"><img src=x onerror=alert(1)>.html');
+    expect(file!.mimeType).toBe('text/html');
+    expect(new TextDecoder().decode(file!.content).trim()).toBe(page);
+    // Only the file's own fields carry its name and content.
+    expect(JSON.stringify({ ...result, attachments: [] })).not.toMatch(
+      /onerror|attached page/,
+    );
   });
 });
