@@ -166,9 +166,14 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     for (const changed of effects.changed) await tx.putPeer(changed);
   });
 
-  // HP-02: a reply to this message warns about recipients the sender never named.
-  if (mail.messageId && (result.addedRecipients?.length ?? 0) > 0) {
-    await services.tickets.markAddedRecipients(mail.messageId, result.addedRecipients!);
+  // HP-02, RO-05: a reply to this message, written in this tab, warns about
+  // recipients the sender never named inside the encryption.
+  if (mail.messageId) {
+    await services.tickets.markAddedRecipients(
+      ticket.tabId,
+      mail.messageId,
+      result.addedRecipients ?? [],
+    );
   }
 
   // RFC 9788: the protected Subject is the one to show; the outer one may be "[...]".

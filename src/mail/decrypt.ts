@@ -141,9 +141,10 @@ export interface DecryptedMail {
    */
   protectedFromForged?: boolean;
   /**
-   * Outer To/Cc addresses absent from the protected To/Cc (attack suite HP-02: an
-   * attacker adds `Cc: dave@...` on the way so that a reply-all leaks to him).
-   * Empty when the payload names no recipients of its own.
+   * Outer To/Cc/Reply-To addresses the payload does not name (attack suite HP-02:
+   * an attacker adds `Cc: dave@...` on the way so that a reply-all leaks to him;
+   * RO-05: an added `Reply-To`). Without protected headers, an outer Reply-To
+   * other than the From address.
    */
   addedRecipients?: string[];
   /**
@@ -236,8 +237,10 @@ export async function decryptMail(
   }
   const { inner, protectedHeaders, combined } = opened;
 
-  const replyTo = (email.replyTo ?? []).flatMap((address) => address.group ?? [address]);
-  const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
+  const replyTo = (email.replyTo ?? [])
+    .flatMap((address) => address.group ?? [address])
+    .map((m) => canonicalAddr(m.address ?? ''));
+  const recipients = [...mail.to, ...mail.cc, ...replyTo];
 
   return {
     from,
@@ -258,7 +261,7 @@ export async function decryptMail(
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
     protectedHeaders,
-    ...compareProtected(mail, protectedHeaders, combined),
+    ...compareProtected(mail, replyTo, protectedHeaders, combined),
   };
 }
 
@@ -266,11 +269,19 @@ export async function decryptMail(
 // flagged, and a protected From is believed only when a valid signer holds it.
 function compareProtected(
   mail: ParsedMail,
+  outerReplyTo: string[],
   protectedHeaders: ProtectedHeaders | null,
   combined: SignatureCheck,
 ): Pick<DecryptedMail, 'headerMismatch' | 'protectedFromForged' | 'addedRecipients'> {
   if (!protectedHeaders) {
-    return { headerMismatch: [], protectedFromForged: false, addedRecipients: [] };
+    // Nothing inside names anybody: an outer Reply-To that sends replies away
+    // from the From address is somebody's word outside the encryption (RO-05:
+    // old ciphertext re-sent with `Reply-To: attacker`).
+    const from = mail.from?.addr;
+    const addedRecipients = [...new Set(outerReplyTo)].filter(
+      (addr) => addr !== '' && addr !== from,
+    );
+    return { headerMismatch: [], protectedFromForged: false, addedRecipients };
   }
   const outerFrom = mail.fromCount === 1 ? mail.from!.addr : null;
   const inner = protectedHeaders.from;
@@ -290,13 +301,18 @@ function compareProtected(
     inner !== null &&
     !signerHolds &&
     (combined.status === 'valid' || inner !== outerFrom);
-  const named = new Set([...protectedHeaders.to, ...protectedHeaders.cc]);
+  // Everybody the sender named inside: a reply may go to any of them.
+  const named = new Set([
+    ...protectedHeaders.to,
+    ...protectedHeaders.cc,
+    ...protectedHeaders.replyTo,
+    ...(inner !== null ? [inner] : []),
+  ]);
+  const outer = [...mail.to, ...mail.cc, ...outerReplyTo].map(canonicalAddr);
   const addedRecipients =
-    named.size === 0
+    protectedHeaders.to.length + protectedHeaders.cc.length === 0
       ? []
-      : [...new Set([...mail.to, ...mail.cc].map(canonicalAddr))].filter(
-          (addr) => !named.has(addr),
-        );
+      : [...new Set(outer)].filter((addr) => addr !== '' && !named.has(addr));
   return { headerMismatch, protectedFromForged, addedRecipients };
 }
 

@@ -287,33 +287,132 @@ describe('RO-05 / EF-13 / AU-03 ciphertext out of context', () => {
       '--e--',
     ].join('\r\n');
 
+  const resent = (armored: string, replyTo: string | null) =>
+    new TextEncoder().encode(
+      [
+        'From: ceo@example.org',
+        ...(replyTo ? [`Reply-To: ${replyTo}`] : []),
+        'To: alice@ecosmail.test',
+        'Message-ID: <resent-1@example.org>',
+        'Content-Type: multipart/mixed; boundary="m"',
+        '',
+        '--m',
+        'Content-Type: text/html',
+        '',
+        '<p>Please comment:</p>',
+        '--m',
+        pgpMimePart(armored),
+        '--m',
+        'Content-Type: text/html',
+        '',
+        '<p>Thanks</p>',
+        '--m--',
+        '',
+      ].join('\r\n'),
+    );
+
+  /** Reads `raw` in tab 3, then asks the composer's advice for a reply in `tab`. */
+  async function replyAdvice(raw: Uint8Array, to: string[], tab = 3) {
+    const bg = await background(ours.armor(), 'alice@ecosmail.test');
+    const { ticket } = await bg.ask(
+      'message.opened',
+      { messageId: 'm', raw: bytesToBase64(raw) },
+      bg.content,
+    );
+    const read = await bg.ask('reader.decrypt', { ticket }, bg.frame('reader'));
+    const inTab = <T extends object>(sender: T) => ({ ...sender, tab: { id: tab } });
+    const replyTo = /^Message-ID: (\S+)/m.exec(new TextDecoder().decode(raw))![1]!;
+    const composer = await bg.ask(
+      'composer.register',
+      { composeId: 'c', to, cc: [], subject: 'Re', inReplyTo: replyTo, references: [] },
+      inTab(bg.content),
+    );
+    const advice = await bg.ask(
+      'composer.recommend',
+      { ticket: composer.ticket, to, cc: [] },
+      inTab(bg.frame('composer')),
+    );
+    return { read, advice };
+  }
+
   // Vulnerable (CCS 2020 decryption contexts): a re-sent ciphertext with a new
-  // Reply-To, wrapped in attacker HTML, shown as if it were this mail.
-  it('RO-05 (partial: reply recipients come from the page; protected headers are not compared yet) re-sent ciphertext wrapped in HTML with a new Reply-To is labelled embedded', async () => {
+  // Reply-To, wrapped in attacker HTML, shown as if it were this mail, and a
+  // reply that goes to the attacker without a word. Without the Reply-To check
+  // `addedRecipients` and `notNamedBySender` below are empty.
+  it('RO-05 re-sent ciphertext wrapped in HTML with a new Reply-To is labelled embedded, and a reply to that address warns', async () => {
     const armored = await encryptToOurs('board minutes');
-    const raw = [
-      'From: ceo@example.org',
-      'Reply-To: attacker@evil.test',
-      'To: alice@ecosmail.test',
-      'Content-Type: multipart/mixed; boundary="m"',
-      '',
-      '--m',
-      'Content-Type: text/html',
-      '',
-      '<p>Please comment:</p>',
-      '--m',
-      pgpMimePart(armored),
-      '--m',
-      'Content-Type: text/html',
-      '',
-      '<p>Thanks</p>',
-      '--m--',
-      '',
-    ].join('\r\n');
-    const result = await decryptMail(new TextEncoder().encode(raw), ours.armor(), []);
+    const raw = resent(armored, 'attacker@evil.test');
+    const result = await decryptMail(raw, ours.armor(), []);
     expect(result.text.trim()).toBe('board minutes');
     expect(result.embedded).toBe(true);
     expect(result.text).not.toContain('Please comment');
+
+    const { read, advice } = await replyAdvice(raw, ['attacker@evil.test']);
+    expect(read.addedRecipients).toEqual(['attacker@evil.test']);
+    expect(advice.notNamedBySender).toEqual(['attacker@evil.test']);
+  });
+
+  it('RO-05 positive control: a reply to the From address of the same mail warns about nobody', async () => {
+    const raw = resent(await encryptToOurs('board minutes'), null);
+    const { read, advice } = await replyAdvice(raw, ['ceo@example.org']);
+    expect(read.addedRecipients).toEqual([]);
+    expect(advice.notNamedBySender).toEqual([]);
+  });
+
+  // With header protection the payload names its own recipients: an outer
+  // Reply-To that none of them is, is flagged; one the sender put inside is not.
+  it('RO-05 an outer Reply-To absent from the protected headers warns; a protected one does not', async () => {
+    const protectedEntity = (replyTo: string) =>
+      [
+        'Content-Type: text/plain; protected-headers="v1"',
+        'From: ceo@example.org',
+        'To: alice@ecosmail.test',
+        `Reply-To: ${replyTo}`,
+        'Subject: minutes',
+        '',
+        'board minutes',
+      ].join('\r\n');
+    const mailWith = async (inner: string, outer: string) =>
+      new TextEncoder().encode(
+        [
+          'From: ceo@example.org',
+          `Reply-To: ${outer}`,
+          'To: alice@ecosmail.test',
+          'Message-ID: <hp-1@example.org>',
+          pgpMimePart(
+            await openpgp.encrypt({
+              message: await openpgp.createMessage({
+                binary: new TextEncoder().encode(inner),
+              }),
+              encryptionKeys: ours.toPublic(),
+            }),
+          ),
+          '',
+        ].join('\r\n'),
+      );
+
+    const added = await mailWith(
+      protectedEntity('ceo@example.org'),
+      'attacker@evil.test',
+    );
+    expect((await replyAdvice(added, ['attacker@evil.test'])).advice).toMatchObject({
+      notNamedBySender: ['attacker@evil.test'],
+    });
+    const named = await mailWith(
+      protectedEntity('assistant@example.org'),
+      'assistant@example.org',
+    );
+    expect((await replyAdvice(named, ['assistant@example.org'])).advice).toMatchObject({
+      notNamedBySender: [],
+    });
+  });
+
+  // What the decryption recorded stays with the tab it was read in: a compose
+  // slot in another tab (another page) cannot probe it.
+  it('RO-05 the recorded addresses are bound to the tab the mail was read in', async () => {
+    const raw = resent(await encryptToOurs('board minutes'), 'attacker@evil.test');
+    const { advice } = await replyAdvice(raw, ['attacker@evil.test'], 4);
+    expect(advice.notNamedBySender).toEqual([]);
   });
 
   const bankMail = (armored: string, after = 'Send the code to mallory.') =>
