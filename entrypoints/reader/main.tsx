@@ -72,6 +72,12 @@ function Reader() {
           >
             {busy ? t('readerDecrypting') : t('readerDecrypt')}
           </button>
+          {info.unencrypted.map((text, i) => (
+            <div key={i} class="part unencrypted" data-testid="unencrypted-before">
+              <p class="part-label">{t('readerUnencryptedPart')}</p>
+              <pre class="part-text">{text.trim()}</pre>
+            </div>
+          ))}
         </div>
       )}
       {result && !result.inlineParts && <SignatureBanner result={result} />}

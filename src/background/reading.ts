@@ -73,9 +73,6 @@ export const messageOpened: Handler<'message.opened'> = async (
   // A plain mail with old ciphertext inside its text (EF-13, RO-01) gets our
   // reader too, so that it can be read at all; the ticket only lets the user
   // click Decrypt there, nothing is decrypted now.
-  // TODO(2026-12-04): our frame covers the page's own view of such a mail, so its
-  // unencrypted text shows only after the Decrypt click; `reader.describe` could
-  // hand the frame that text (it is not secret) to show beforehand.
   const embedded = !encrypted && embeddedBlocks(result.mail) !== null;
   let ticket: string | null = null;
   if ((encrypted || embedded) && caller.tabId !== undefined) {
@@ -101,11 +98,15 @@ export const readerDescribe: Handler<'reader.describe'> = async (
 ) => {
   const ticket = await redeemTicket(services, payload, 'reader', caller);
   const mail = await parseMail(base64ToBytes(ticket.raw));
+  // Our frame covers the page's own view of a mail with embedded blocks: its
+  // unencrypted text (nothing secret) is shown before any decryption too.
+  const segments = embeddedBlocks(mail) ?? [];
   return {
     from: mail.from?.addr ?? '',
     subject: mail.subject,
     date: mail.date ? mail.date.toISOString() : null,
-    embeddedBlocks: (embeddedBlocks(mail) ?? []).filter((s) => s.kind === 'block').length,
+    embeddedBlocks: segments.filter((s) => s.kind === 'block').length,
+    unencrypted: segments.flatMap((s) => (s.kind === 'text' ? [s.text] : [])),
   };
 };
 

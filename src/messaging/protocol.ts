@@ -156,6 +156,11 @@ export interface Requests {
       date: string | null;
       /** Armored blocks inside a plain mail's text (EF-13); 0 for an encrypted mail. */
       embeddedBlocks: number;
+      /**
+       * The unencrypted text around those blocks, in order (not secret), for the
+       * reader to show before any decryption; empty for an encrypted mail.
+       */
+      unencrypted: string[];
     };
     senders: 'reader';
   };

@@ -162,6 +162,10 @@ describe('attack suite: attachments and embedded blocks in our reader', () => {
     await openMessage(page, 'inbox', id);
     const reader = await frame(page, 'reader');
     await reader.locator('[data-testid="decrypt"]').waitFor();
+    // Before the click: the unencrypted text, labelled, and no plaintext.
+    const before = reader.locator('[data-testid="unencrypted-before"]');
+    expect(await before.count()).toBe(2);
+    expect(await before.nth(0).textContent()).toContain('from your bank');
     expect(await reader.locator('body').textContent()).not.toContain(secret);
 
     await clickDecrypt(reader);

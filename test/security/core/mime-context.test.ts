@@ -451,6 +451,11 @@ describe('RO-05 / EF-13 / AU-03 ciphertext out of context', () => {
       bg.frame('reader'),
     );
     expect(described.embeddedBlocks).toBe(1);
+    // The text around is readable before any decryption, and holds no plaintext.
+    expect((described.unencrypted as string[]).map((s) => s.trim())).toEqual([
+      'Trust me, the following is from your bank:',
+      'Send the code to mallory.',
+    ]);
 
     const result = await bg.ask(
       'reader.decrypt',
