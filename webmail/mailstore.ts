@@ -1,7 +1,8 @@
 /**
  * Mail on disk as raw RFC 5322 files, one file per message:
  *
- * - `<dataDir>/<addr>/inbox/<id>.eml` and `<dataDir>/<addr>/sent/<id>.eml`;
+ * - `<dataDir>/<addr>/inbox/<id>.eml` and `<dataDir>/<addr>/sent/<id>.eml`, and
+ *   `<dataDir>/<addr>/spam/<id>.eml` for mail the provider judged to be spam;
  * - `<dataDir>/_outbound/<id>.eml` with `<id>.json` beside it holding the envelope, for
  *   mail to recipients outside this provider (it "leaves" here; tests read it).
  *
@@ -13,10 +14,10 @@ import { join } from 'node:path';
 import { MESSAGE_ID_PATTERN, newMessageId } from './ids.ts';
 
 /** The folders of an account. */
-export type Folder = 'inbox' | 'sent';
+export type Folder = 'inbox' | 'sent' | 'spam';
 
 /** The folder names, for checking route parameters. */
-export const FOLDERS: readonly Folder[] = ['inbox', 'sent'];
+export const FOLDERS: readonly Folder[] = ['inbox', 'sent', 'spam'];
 
 /** One stored message. */
 export interface StoredMessage {

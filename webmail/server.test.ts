@@ -66,7 +66,7 @@ async function send(cookie: string, recipients: string[], mime: string) {
   });
 }
 
-async function lastOf(addr: string, folder: 'inbox' | 'sent') {
+async function lastOf(addr: string, folder: 'inbox' | 'sent' | 'spam') {
   const messages = await webmail.mailbox(addr, folder);
   return messages.at(-1);
 }
@@ -96,6 +96,18 @@ describe('SMTP delivery', () => {
       subject: 'Grüße',
       encrypted: false,
     });
+  });
+
+  it('should file mail the provider flagged as spam into Spam, byte for byte', async () => {
+    const raw = `X-Spam-Flag: YES\r\n${plainMail(CAROL, ALICE, 'cheap', 'x')}`;
+    await webmail.deliver(raw, { from: CAROL, to: [ALICE] });
+
+    const stored = await lastOf(ALICE, 'spam');
+    expect(stored?.raw.equals(Buffer.from(raw))).toBe(true);
+    expect((await lastOf(ALICE, 'inbox'))?.raw.toString()).not.toContain('cheap');
+    const res = await api('/api/messages/spam', await signIn(ALICE));
+    const { messages } = (await res.json()) as { messages: { id: string }[] };
+    expect(messages[0]?.id).toBe(stored?.id);
   });
 
   it('should give ids that sort by arrival', async () => {

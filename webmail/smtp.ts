@@ -11,6 +11,7 @@ import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import nodemailer from 'nodemailer';
 import type { Accounts } from './accounts.ts';
 import type { MailStore } from './mailstore.ts';
+import { isMarkedSpam } from './spam.ts';
 import type { Logger } from './log.ts';
 
 /** Largest message accepted, in bytes (advertised with the SIZE extension). */
@@ -99,7 +100,7 @@ async function receive(
     if (!local) remote.add(rcpt.address);
     else if (!delivered.has(local)) {
       delivered.add(local);
-      await store.add(local, 'inbox', raw);
+      await store.add(local, isMarkedSpam(raw) ? 'spam' : 'inbox', raw);
     }
   }
   if (remote.size > 0) await store.addOutbound(raw, [...remote]);

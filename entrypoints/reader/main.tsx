@@ -8,6 +8,8 @@ import { SignatureBanner } from '../../src/ui/signature-banner';
 import { useVisibility } from '../../src/ui/use-visibility';
 import { LocalError } from '../../src/ui/local-error';
 import { DecryptedContent } from '../../src/ui/decrypted-content';
+import { EmbeddedParts } from '../../src/ui/embedded-parts';
+import { AttachmentList } from '../../src/ui/attachment-list';
 import { showIdentity } from '../../src/ui/identity-text';
 
 type Described = Requests['reader.describe']['response'];
@@ -52,7 +54,15 @@ function Reader() {
       {info && !result && (
         <div class="status">
           <p>
-            {t('readerEncryptedFrom', showIdentity(info.from).text || t('unknownSender'))}
+            {info.embeddedBlocks > 0
+              ? t('readerEmbeddedIntro', [
+                  showIdentity(info.from).text || t('unknownSender'),
+                  String(info.embeddedBlocks),
+                ])
+              : t(
+                  'readerEncryptedFrom',
+                  showIdentity(info.from).text || t('unknownSender'),
+                )}
           </p>
           <button
             ref={decryptButton}
@@ -62,9 +72,15 @@ function Reader() {
           >
             {busy ? t('readerDecrypting') : t('readerDecrypt')}
           </button>
+          {info.unencrypted.map((text, i) => (
+            <div key={i} class="part unencrypted" data-testid="unencrypted-before">
+              <p class="part-label">{t('readerUnencryptedPart')}</p>
+              <pre class="part-text">{text.trim()}</pre>
+            </div>
+          ))}
         </div>
       )}
-      {result && <SignatureBanner result={result} />}
+      {result && !result.inlineParts && <SignatureBanner result={result} />}
       {result && (
         <h2 class="subject" data-testid="subject">
           {result.subject}
@@ -76,7 +92,9 @@ function Reader() {
           )}
         </h2>
       )}
-      {result && <DecryptedContent result={result} />}
+      {result && result.inlineParts && <EmbeddedParts result={result} />}
+      {result && !result.inlineParts && <DecryptedContent result={result} />}
+      {result && <AttachmentList files={result.attachments ?? []} />}
       <ErrorLine error={error} />
     </main>
   );

@@ -147,7 +147,9 @@ export const composerRecommend: Handler<'composer.recommend'> = async (
     });
   }
   const overall = combineRecommendations(recipients.map((r) => r.recommendation));
-  const added = t.inReplyTo ? await services.tickets.addedRecipients(t.inReplyTo) : [];
+  const added = t.inReplyTo
+    ? await services.tickets.addedRecipients(t.tabId, t.inReplyTo)
+    : [];
   const notNamedBySender = recipients
     .map((r) => r.addr)
     .filter((addr) => added.includes(addr));

@@ -5,9 +5,9 @@
  */
 import { ingestMessage, decryptMail } from '../mail/incoming';
 import { decryptionKeysOf } from './key-replacement';
-import { inlineArmor } from '../mail/inline';
+import { embeddedBlocks, inlineArmor } from '../mail/inline';
 import { parseMail } from '../mime/parse';
-import { base64ToBytes } from '../util/base64';
+import { base64ToBytes, bytesToBase64 } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
 import type { HeaderSummary } from '../messaging/protocol';
 import type { IngestResult } from '../mail/incoming';
@@ -53,6 +53,7 @@ export const messageOpened: Handler<'message.opened'> = async (
 ) => {
   const messageId = str(payload.messageId, 'messageId', 500);
   const bytes = decodeRaw(payload.raw);
+  const spam = payload.spam === true;
 
   const own = (await services.keyring.getAccount())?.addr;
 
@@ -64,22 +65,27 @@ export const messageOpened: Handler<'message.opened'> = async (
   // read and write per message in series with the parse inside the queue.
   // Parse before entering the queue and write the peers of a burst in one `set`.
   const result = await services.keyring.withPeers(async (tx) => {
-    const ingested = await ingestMessage(bytes, tx.getPeer, services.now());
+    const ingested = await ingestMessage(bytes, tx.getPeer, services.now(), { spam });
     if (ingested.peer && ingested.peer.addr !== own) await tx.putPeer(ingested.peer);
     return ingested;
   });
 
   const encrypted = result.mail.encrypted !== null || inlineArmor(result.mail) !== null;
+  // A plain mail with old ciphertext inside its text (EF-13, RO-01) gets our
+  // reader too, so that it can be read at all; the ticket only lets the user
+  // click Decrypt there, nothing is decrypted now.
+  const embedded = !encrypted && embeddedBlocks(result.mail) !== null;
   let ticket: string | null = null;
-  if (encrypted && caller.tabId !== undefined) {
+  if ((encrypted || embedded) && caller.tabId !== undefined) {
     ticket = await services.tickets.issue({
       kind: 'reader',
       tabId: caller.tabId,
       messageId,
       raw: payload.raw,
+      ...(spam ? { spam } : {}),
       created: services.now(),
     });
-    if (result.mail.messageId)
+    if (encrypted && result.mail.messageId)
       await services.tickets.markEncrypted(result.mail.messageId);
   }
 
@@ -93,10 +99,15 @@ export const readerDescribe: Handler<'reader.describe'> = async (
 ) => {
   const ticket = await redeemTicket(services, payload, 'reader', caller);
   const mail = await parseMail(base64ToBytes(ticket.raw));
+  // Our frame covers the page's own view of a mail with embedded blocks: its
+  // unencrypted text (nothing secret) is shown before any decryption too.
+  const segments = embeddedBlocks(mail) ?? [];
   return {
     from: mail.from?.addr ?? '',
     subject: mail.subject,
     date: mail.date ? mail.date.toISOString() : null,
+    embeddedBlocks: segments.filter((s) => s.kind === 'block').length,
+    unencrypted: segments.flatMap((s) => (s.kind === 'text' ? [s.text] : [])),
   };
 };
 
@@ -133,11 +144,17 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   const from = mail.from?.addr ?? '';
   const peer = from ? await services.keyring.getPeer(from) : undefined;
 
+  // Each embedded block is a private-key operation of its own: the first was
+  // taken above, the others come from the key's budget too (EX-08).
+  const beforeBlock = async (index: number) => {
+    if (index > 0) await services.limits.take(`key:${account.fingerprint}`, KEY_BUDGET);
+  };
   const result = await decryptMail(
     raw,
     await decryptionKeysOf(account),
     senderCerts(peer),
     parsed,
+    { beforeBlock },
   );
 
   // What the payload teaches about peers: a header protected by the encryption and
@@ -146,7 +163,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     const effects = await applyDecryptedMail({
       mail,
       decrypted: result,
-      skipped: skipReason(mail, header('auto-submitted')) !== null,
+      skipped: skipReason(mail, header('auto-submitted'), { spam: ticket.spam }) !== null,
       receivedAt: services.now(),
       ownAddr: account.addr,
       getPeer: tx.getPeer,
@@ -154,9 +171,14 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     for (const changed of effects.changed) await tx.putPeer(changed);
   });
 
-  // HP-02: a reply to this message warns about recipients the sender never named.
-  if (mail.messageId && (result.addedRecipients?.length ?? 0) > 0) {
-    await services.tickets.markAddedRecipients(mail.messageId, result.addedRecipients!);
+  // HP-02, RO-05: a reply to this message, written in this tab, warns about
+  // recipients the sender never named inside the encryption.
+  if (mail.messageId) {
+    await services.tickets.markAddedRecipients(
+      ticket.tabId,
+      mail.messageId,
+      result.addedRecipients ?? [],
+    );
   }
 
   // RFC 9788: the protected Subject is the one to show; the outer one may be "[...]".
@@ -174,5 +196,14 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     protectedFrom: result.headerMismatch?.includes('from') ? (hp?.from ?? null) : null,
     protectedFromForged: result.protectedFromForged ?? false,
     addedRecipients: result.addedRecipients ?? [],
+    ...(result.inlineParts ? { inlineParts: result.inlineParts } : {}),
+    // One base64 copy per file for the trip to the frame, which decodes it only
+    // when the user clicks Download.
+    attachments: (result.attachments ?? []).map((file) => ({
+      name: file.name,
+      mimeType: file.mimeType,
+      size: file.content.length,
+      data: bytesToBase64(file.content),
+    })),
   };
 };

@@ -21,6 +21,8 @@ export interface ReaderTicket {
   messageId: string;
   /** Base64 of the raw message. */
   raw: string;
+  /** The webmail filed the message as spam: decrypting it teaches no peer state. */
+  spam?: boolean;
   created: number;
 }
 
@@ -156,16 +158,26 @@ export class TicketStore {
   }
 
   /**
-   * Remembers the outer To/Cc addresses that a decrypted message's protected
-   * headers did not name (attack suite HP-02), for a reply to warn about them.
+   * Remembers the outer To/Cc/Reply-To addresses that a message decrypted in
+   * `tabId` did not name inside its encryption (attack suite HP-02, RO-05), for
+   * a reply written in that tab to warn about them. Only addresses are kept, and
+   * only for that tab: a page in another tab learns nothing of what was read here.
+   * An empty list forgets what an earlier decryption stored.
    */
-  async markAddedRecipients(messageId: string, addrs: string[]): Promise<void> {
-    await this.area.set({ [ADDED_PREFIX + messageId]: addrs });
+  async markAddedRecipients(
+    tabId: number,
+    messageId: string,
+    addrs: string[],
+  ): Promise<void> {
+    const key = `${ADDED_PREFIX}${tabId}:${messageId}`;
+    if (addrs.length === 0) await this.area.remove([key]);
+    else await this.area.set({ [key]: addrs });
   }
 
-  /** The addresses {@link markAddedRecipients} stored for a Message-ID, or none. */
-  async addedRecipients(messageId: string): Promise<string[]> {
-    const got = (await this.area.get(ADDED_PREFIX + messageId))[ADDED_PREFIX + messageId];
+  /** What {@link markAddedRecipients} stored for this tab and Message-ID, or none. */
+  async addedRecipients(tabId: number, messageId: string): Promise<string[]> {
+    const key = `${ADDED_PREFIX}${tabId}:${messageId}`;
+    const got = (await this.area.get(key))[key];
     return Array.isArray(got)
       ? got.filter((a): a is string => typeof a === 'string')
       : [];

@@ -20,7 +20,12 @@ import {
 import { signedPartBytes } from '../mime/signed';
 import type { Email } from 'postal-mime';
 import { checkKeydata } from './keydata';
-import { inlineArmor } from './inline';
+import {
+  embeddedBlocks,
+  inlineArmor,
+  MAX_EMBEDDED_BLOCKS,
+  type BodySegment,
+} from './inline';
 import { CryptoError } from '../openpgp/errors';
 import { OBSCURED_SUBJECT } from './outgoing';
 import {
@@ -35,6 +40,35 @@ export interface GossipKey extends ValidatedKey {
   /** Canonical address the key is for: one of the message's recipients. */
   addr: string;
 }
+
+/** A file inside the encrypted entity: offered for download, never rendered. */
+export interface DecryptedAttachment {
+  /** The file name as the sender gave it (untrusted text), '' when none. */
+  name: string;
+  /** The declared type, for display only: the download is always inert. */
+  mimeType: string;
+  /** The decoded bytes. */
+  content: Uint8Array;
+}
+
+/**
+ * One piece of a plain mail that holds armored blocks among its own text (attack
+ * suite EF-13, RO-01), in the mail's order. The reader shows each in an area of
+ * its own: unencrypted text labelled as such, each decrypted block labelled as
+ * embedded, never one joined with another.
+ */
+export type InlinePart =
+  | { kind: 'unencrypted'; text: string }
+  | {
+      kind: 'decrypted';
+      text: string;
+      signature: DecryptedMail['signature'];
+      signerMatchesFrom: boolean;
+    }
+  /** The block could not be decrypted (`code` as {@link CryptoError}). */
+  | { kind: 'failed'; code: string }
+  /** Over {@link MAX_EMBEDDED_BLOCKS}: not decrypted, to spare the key's budget. */
+  | { kind: 'skipped' };
 
 /**
  * A decrypted message, ready to display. Only what came out of the decryption is
@@ -107,11 +141,28 @@ export interface DecryptedMail {
    */
   protectedFromForged?: boolean;
   /**
-   * Outer To/Cc addresses absent from the protected To/Cc (attack suite HP-02: an
-   * attacker adds `Cc: dave@...` on the way so that a reply-all leaks to him).
-   * Empty when the payload names no recipients of its own.
+   * Outer To/Cc/Reply-To addresses the payload does not name (attack suite HP-02:
+   * an attacker adds `Cc: dave@...` on the way so that a reply-all leaks to him;
+   * RO-05: an added `Reply-To`). Without protected headers, an outer Reply-To
+   * other than the From address.
    */
   addedRecipients?: string[];
+  /**
+   * Set for a plain mail with armored blocks inside its text: the pieces, each
+   * decrypted or labelled on its own. `text` is then empty and `embedded` true.
+   */
+  inlineParts?: InlinePart[];
+  /** Files inside the encrypted entity, in order (none for inline PGP). */
+  attachments?: DecryptedAttachment[];
+}
+
+/** Hooks of {@link decryptMail}. */
+export interface DecryptOptions {
+  /**
+   * Called before each embedded block is decrypted (index from 0), where the
+   * caller takes a private-key operation from its budget; a throw stops there.
+   */
+  beforeBlock?: (index: number) => Promise<void>;
 }
 
 /**
@@ -124,6 +175,7 @@ export interface DecryptedMail {
  * @param senderCerts certificates that may have signed (binary), or a lookup by
  *   the From address, so that the caller need not parse the message a second time
  * @param parsed `parseMailDetailed(raw)`, when the caller already has it
+ * @param options see {@link DecryptOptions}
  * @throws CryptoError `'too-large'`, `'not-encrypted'`, `'bad-ciphertext'`,
  *   `'decrypt-failed'`, `'unauthenticated'`, `'key-locked'`, `'bad-key'`
  */
@@ -132,6 +184,7 @@ export async function decryptMail(
   privateKeyArmored: string,
   senderCerts: Uint8Array[] | ((from: string) => Promise<Uint8Array[]>),
   parsed?: Awaited<ReturnType<typeof parseMailDetailed>>,
+  options: DecryptOptions = {},
 ): Promise<DecryptedMail> {
   if (raw.length > MAX_RAW_MESSAGE_BYTES) {
     throw new CryptoError('too-large', `message is ${raw.length} bytes, over 96 MiB`);
@@ -144,9 +197,29 @@ export async function decryptMail(
   const inline = inlineArmor(mail);
   if (inline) {
     const result = await decryptInlineMail(inline, from, privateKeyArmored, certs);
-    // Text after the armor block was not encrypted: the reader labels it.
-    const besides = (mail.text ?? '').replace(inline, '').trim() !== '';
-    return { ...result, embedded: besides, fromAmbiguous: mail.fromCount > 1 };
+    return { ...result, fromAmbiguous: mail.fromCount > 1 };
+  }
+  const segments = embeddedBlocks(mail);
+  if (segments) {
+    const parts = await decryptEmbedded(
+      segments,
+      from,
+      privateKeyArmored,
+      certs,
+      options,
+    );
+    return {
+      from,
+      text: '',
+      html: null,
+      embedded: true,
+      // The mail as a whole is neither encrypted nor signed; each block says its own.
+      signature: { status: 'none' },
+      signerMatchesFrom: false,
+      fromAmbiguous: mail.fromCount > 1,
+      gossip: [],
+      inlineParts: parts,
+    };
   }
   if (!mail.encrypted) {
     throw new CryptoError('not-encrypted', 'the message has no PGP/MIME encrypted part');
@@ -164,8 +237,10 @@ export async function decryptMail(
   }
   const { inner, protectedHeaders, combined } = opened;
 
-  const replyTo = (email.replyTo ?? []).flatMap((address) => address.group ?? [address]);
-  const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
+  const replyTo = (email.replyTo ?? [])
+    .flatMap((address) => address.group ?? [address])
+    .map((m) => canonicalAddr(m.address ?? ''));
+  const recipients = [...mail.to, ...mail.cc, ...replyTo];
 
   return {
     from,
@@ -173,6 +248,7 @@ export async function decryptMail(
       ? withoutLegacyDisplay(inner.email.text ?? '', protectedHeaders)
       : (inner.email.text ?? ''),
     html: inner.email.html ?? null,
+    attachments: attachmentsOf(inner.email),
     embedded: isEmbedded(mail.contentType, email, armored),
     signature: publicCheck(combined, opened.recipientFingerprints),
     fromAmbiguous: mail.fromCount > 1,
@@ -185,7 +261,7 @@ export async function decryptMail(
       combined.signerUserIDs.some((userID) => emailOf(userID) === mail.from!.addr),
     gossip: await gossipKeys(inner.header('autocrypt-gossip'), recipients),
     protectedHeaders,
-    ...compareProtected(mail, protectedHeaders, combined),
+    ...compareProtected(mail, replyTo, protectedHeaders, combined),
   };
 }
 
@@ -193,11 +269,19 @@ export async function decryptMail(
 // flagged, and a protected From is believed only when a valid signer holds it.
 function compareProtected(
   mail: ParsedMail,
+  outerReplyTo: string[],
   protectedHeaders: ProtectedHeaders | null,
   combined: SignatureCheck,
 ): Pick<DecryptedMail, 'headerMismatch' | 'protectedFromForged' | 'addedRecipients'> {
   if (!protectedHeaders) {
-    return { headerMismatch: [], protectedFromForged: false, addedRecipients: [] };
+    // Nothing inside names anybody: an outer Reply-To that sends replies away
+    // from the From address is somebody's word outside the encryption (RO-05:
+    // old ciphertext re-sent with `Reply-To: attacker`).
+    const from = mail.from?.addr;
+    const addedRecipients = [...new Set(outerReplyTo)].filter(
+      (addr) => addr !== '' && addr !== from,
+    );
+    return { headerMismatch: [], protectedFromForged: false, addedRecipients };
   }
   const outerFrom = mail.fromCount === 1 ? mail.from!.addr : null;
   const inner = protectedHeaders.from;
@@ -217,13 +301,18 @@ function compareProtected(
     inner !== null &&
     !signerHolds &&
     (combined.status === 'valid' || inner !== outerFrom);
-  const named = new Set([...protectedHeaders.to, ...protectedHeaders.cc]);
+  // Everybody the sender named inside: a reply may go to any of them.
+  const named = new Set([
+    ...protectedHeaders.to,
+    ...protectedHeaders.cc,
+    ...protectedHeaders.replyTo,
+    ...(inner !== null ? [inner] : []),
+  ]);
+  const outer = [...mail.to, ...mail.cc, ...outerReplyTo].map(canonicalAddr);
   const addedRecipients =
-    named.size === 0
+    protectedHeaders.to.length + protectedHeaders.cc.length === 0
       ? []
-      : [...new Set([...mail.to, ...mail.cc].map(canonicalAddr))].filter(
-          (addr) => !named.has(addr),
-        );
+      : [...new Set(outer)].filter((addr) => addr !== '' && !named.has(addr));
   return { headerMismatch, protectedFromForged, addedRecipients };
 }
 
@@ -255,6 +344,67 @@ async function decryptInlineMail(
       signature.signerUserIDs.some((userID) => emailOf(userID) === fromAddr),
     gossip: [],
   };
+}
+
+// Parts that are files to the user: not the detached signature of a
+// multipart/signed payload, which the banner already accounts for. The bytes are
+// viewed, not copied (postal-mime gives an ArrayBuffer per part).
+function attachmentsOf(email: Email): DecryptedAttachment[] {
+  return email.attachments
+    .filter((part) => part.mimeType !== 'application/pgp-signature')
+    .map((part) => ({
+      name: part.filename ?? '',
+      mimeType: part.mimeType,
+      content:
+        typeof part.content === 'string'
+          ? new TextEncoder().encode(part.content)
+          : new Uint8Array(part.content),
+    }));
+}
+
+// EF-13: every block is decrypted by itself, so no plaintext ever meets the text
+// around it or another block; a block that fails says so in its own place.
+async function decryptEmbedded(
+  segments: BodySegment[],
+  fromAddr: string,
+  privateKeyArmored: string,
+  senderCerts: Uint8Array[],
+  options: DecryptOptions,
+): Promise<InlinePart[]> {
+  const parts: InlinePart[] = [];
+  let blocks = 0;
+
+  for (const segment of segments) {
+    if (segment.kind === 'text') {
+      parts.push({ kind: 'unencrypted', text: segment.text });
+      continue;
+    }
+    if (blocks >= MAX_EMBEDDED_BLOCKS) {
+      parts.push({ kind: 'skipped' });
+      continue;
+    }
+    await options.beforeBlock?.(blocks);
+    blocks += 1;
+    try {
+      const block = await decryptInlineMail(
+        segment.armored,
+        fromAddr,
+        privateKeyArmored,
+        senderCerts,
+      );
+      parts.push({
+        kind: 'decrypted',
+        text: block.text,
+        signature: block.signature,
+        signerMatchesFrom: block.signerMatchesFrom,
+      });
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      parts.push({ kind: 'failed', code: error.code });
+    }
+  }
+
+  return parts;
 }
 
 // RFC 3156 puts the ciphertext at the root (multipart/encrypted). Providers that

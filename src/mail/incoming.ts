@@ -14,7 +14,13 @@ export { decryptMail, type DecryptedMail } from './decrypt';
 
 /** Why a message was left out of Autocrypt processing altogether. */
 export type SkipReason =
-  'multipart-report' | 'multiple-from' | 'no-from' | 'auto-replied';
+  'multipart-report' | 'multiple-from' | 'no-from' | 'auto-replied' | 'spam';
+
+/** What the webmail knows about a message beyond its bytes. */
+export interface ReceivedAs {
+  /** The provider filed it as spam (attack suite AC-11). */
+  spam?: boolean;
+}
 
 /** The outcome of {@link ingestMessage}. */
 export interface IngestResult {
@@ -40,15 +46,17 @@ export interface IngestResult {
  * @param getPeer the stored state for a canonical address
  * @param receivedAt when the message arrived (ms); the effective date when the Date
  *   header is missing or in the future
+ * @param receivedAs what the webmail said about it (spam)
  * @throws MimeError when the message cannot be parsed at all
  */
 export async function ingestMessage(
   raw: Uint8Array,
   getPeer: (addr: string) => Promise<PeerState | undefined>,
   receivedAt: number,
+  receivedAs: ReceivedAs = {},
 ): Promise<IngestResult> {
   const { mail, header: headerValues } = await parseMailDetailed(raw);
-  const skipped = skipReason(mail, headerValues('auto-submitted'));
+  const skipped = skipReason(mail, headerValues('auto-submitted'), receivedAs);
 
   // A skipped message must not touch peer state at all, and its Autocrypt header
   // (a report may quote somebody else's) is never used.
@@ -94,12 +102,19 @@ export function effectiveDateOf(mail: ParsedMail, receivedAt: number): number {
 /**
  * Why Autocrypt ignores a message, or null. Spec: messages "SHOULD be ignored" when
  * auto-replied (RFC 3834), multipart/report, or with more than one address in
- * From. Without any From there is no peer either.
+ * From, and a header "SHOULD NOT" be processed in mail the provider marked as
+ * spam. Without any From there is no peer either.
  *
  * @param autoSubmitted the values of the message's Auto-Submitted header
+ * @param receivedAs what the webmail said about the message
  */
-export function skipReason(mail: ParsedMail, autoSubmitted: string[]): SkipReason | null {
+export function skipReason(
+  mail: ParsedMail,
+  autoSubmitted: string[],
+  receivedAs: ReceivedAs = {},
+): SkipReason | null {
   if (mail.isReport) return 'multipart-report';
+  if (receivedAs.spam === true) return 'spam';
   if (autoSubmitted.some((value) => /^\s*auto-replied\b/i.test(value)))
     return 'auto-replied';
   if (mail.fromCount > 1) return 'multiple-from';
@@ -113,6 +128,7 @@ function skippedVerdict(skipped: SkipReason): HeaderVerdict {
     'auto-replied': 'Auto-Submitted: auto-replied',
     'multiple-from': 'more than one From address',
     'no-from': 'no From address',
+    spam: 'filed as spam by the webmail',
   }[skipped];
   const reason = skipped === 'multipart-report' ? 'skipped-report' : `skipped-${skipped}`;
   return { valid: false, reason, detail: `${why}: message ignored for Autocrypt` };

@@ -23,6 +23,8 @@ export interface ProtectedHeaders {
   to: string[];
   /** Protected Cc addresses. */
   cc: string[];
+  /** Protected Reply-To addresses (RO-05: where the sender wants replies). */
+  replyTo: string[];
   /** Unfolded `Autocrypt` header values inside the payload. */
   autocrypt: string[];
 }
@@ -54,6 +56,11 @@ export function readProtectedHeaders(
     from: mail.from?.addr ?? null,
     to: mail.to.map(canonicalAddr),
     cc: mail.cc.map(canonicalAddr),
+    replyTo: (payload.email.replyTo ?? [])
+      .flatMap((address) => address.group ?? [address])
+      .map((mailbox) => mailbox.address ?? '')
+      .filter((addr) => addr.includes('@'))
+      .map(canonicalAddr),
     autocrypt: mail.autocryptHeaders,
   };
 }

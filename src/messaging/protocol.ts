@@ -62,6 +62,21 @@ export type SignatureSummary =
   | { status: 'invalid'; reason: string }
   | { status: 'unknown-key'; keyID: string };
 
+/**
+ * One piece of a plain mail with armored blocks inside its text (EF-13): shown
+ * each in its own area, unencrypted text labelled, never joined with a block.
+ */
+export type InlinePartSummary =
+  | { kind: 'unencrypted'; text: string }
+  | {
+      kind: 'decrypted';
+      text: string;
+      signature: SignatureSummary;
+      signerMatchesFrom: boolean;
+    }
+  | { kind: 'failed'; code: string }
+  | { kind: 'skipped' };
+
 /** One peer as the options page lists it. */
 export interface PeerSummary {
   addr: string;
@@ -147,13 +162,29 @@ export interface Requests {
     senders: 'options' | 'setup';
   };
   'message.opened': {
-    request: { messageId: string; raw: string /* base64 */ };
+    request: {
+      messageId: string;
+      raw: string /* base64 */;
+      /** The webmail filed it as spam: no peer state is learned from it (AC-11). */
+      spam?: boolean;
+    };
     response: { header: HeaderSummary; encrypted: boolean; ticket: string | null };
     senders: 'content' | 'viewer';
   };
   'reader.describe': {
     request: { ticket: string };
-    response: { from: string; subject: string; date: string | null };
+    response: {
+      from: string;
+      subject: string;
+      date: string | null;
+      /** Armored blocks inside a plain mail's text (EF-13); 0 for an encrypted mail. */
+      embeddedBlocks: number;
+      /**
+       * The unencrypted text around those blocks, in order (not secret), for the
+       * reader to show before any decryption; empty for an encrypted mail.
+       */
+      unencrypted: string[];
+    };
     senders: 'reader';
   };
   'reader.decrypt': {
@@ -179,6 +210,20 @@ export interface Requests {
       protectedFromForged: boolean;
       /** Outer To/Cc addresses the protected headers do not name (HP-02). */
       addedRecipients: string[];
+      /** A plain mail with armored blocks in its text: its pieces, each apart. */
+      inlineParts?: InlinePartSummary[];
+      /**
+       * Files inside the encryption (AU-05). The reader lists their names as text
+       * and offers the bytes only as an inert download, never rendering them.
+       */
+      attachments?: {
+        /** As the sender named it: untrusted text. */
+        name: string;
+        mimeType: string;
+        size: number;
+        /** Base64 of the bytes, decoded only when the user asks for the file. */
+        data: string;
+      }[];
     };
     senders: 'reader';
   };

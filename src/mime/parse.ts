@@ -44,6 +44,8 @@ export interface ParsedMail {
   encrypted: { armored: string } | null;
   /** Decoded text body when not encrypted. */
   text: string | null;
+  /** Decoded HTML body as sent (unsanitised) when not encrypted. */
+  html: string | null;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function parseMailDetailed(
     autocryptHeaders: header('autocrypt'),
     encrypted,
     text: encrypted ? null : (email.text ?? null),
+    html: encrypted ? null : (email.html ?? null),
   };
 
   return { mail, email, header };

@@ -82,6 +82,8 @@ export interface LaunchOptions {
    * step works on a freshly woken background, as after a user's pause.
    */
   backgroundIdleMs?: number;
+  /** Where downloads go, without asking (AU-05 checks a saved attachment). */
+  downloadDir?: string;
 }
 
 /** Firefox with a fresh profile, headless. */
@@ -89,12 +91,23 @@ function startFirefox(options: LaunchOptions): Promise<Browser> {
   const executablePath = firefoxPath();
   if (!executablePath) throw new Error('no Firefox found: set $FIREFOX_PATH');
   const idle = options.backgroundIdleMs;
+  const downloads = options.downloadDir
+    ? {
+        'browser.download.folderList': 2,
+        'browser.download.dir': options.downloadDir,
+        'browser.download.useDownloadDir': true,
+        'browser.download.always_ask_before_handling_new_types': false,
+        'browser.helperApps.neverAsk.saveToDisk': 'application/octet-stream',
+      }
+    : {};
   return puppeteer.launch({
     browser: 'firefox',
     executablePath,
     headless: true,
-    extraPrefsFirefox:
-      idle === undefined ? {} : { 'extensions.background.idle.timeout': idle },
+    extraPrefsFirefox: {
+      ...(idle === undefined ? {} : { 'extensions.background.idle.timeout': idle }),
+      ...downloads,
+    },
   });
 }
 

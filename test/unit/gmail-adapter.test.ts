@@ -15,6 +15,7 @@ import {
   rawSourceUrl,
   repliedMessage,
   showsConversation,
+  showsSpam,
   threadId,
 } from '../../src/webmail/gmail/adapter';
 import { readThreadHeaders } from '../../src/webmail/gmail/thread-headers';
@@ -102,6 +103,16 @@ describe('Gmail URLs', () => {
         new URL('https://mail.google.com/mail/u/0/#inbox/FMfcgzQfBZdVqXk'),
       ),
     ).toBe(true);
+  });
+
+  // AC-11: a conversation opened from Spam teaches no Autocrypt key.
+  it('should tell the Spam view and its conversations from other views', () => {
+    const at = (hash: string) => new URL(`https://mail.google.com/mail/u/0/${hash}`);
+    expect(showsSpam(at('#spam/FMfcgzQfBZdVqXk'))).toBe(true);
+    expect(showsSpam(at('#spam'))).toBe(true);
+    expect(showsSpam(at('#inbox/FMfcgzQfBZdVqXk'))).toBe(false);
+    expect(showsSpam(at('#search/spam/FMfcgzQfBZdVqXk'))).toBe(false);
+    expect(showsSpam(at('#spamfolder'))).toBe(false);
   });
 });
 

@@ -45,14 +45,34 @@ describe('inline PGP', () => {
     expect(read.signerMatchesFrom).toBe(true);
   });
 
-  it('should not treat a block below other text as an encrypted message', async () => {
+  it('should read a block below other text as embedded, apart from that text', async () => {
     const armored = await encryptInline('quoted', [bob.cert], dana.privateKeyArmored);
     const raw = textMail(`My own words on top.\n\n${armored}\n`);
 
     expect(inlineArmor(await parseMail(raw))).toBeNull();
-    await expect(decryptMail(raw, bob.privateKeyArmored, [])).rejects.toMatchObject({
-      code: 'not-encrypted',
-    });
+    const read = await decryptMail(raw, bob.privateKeyArmored, [dana.cert]);
+    expect(read.text).toBe('');
+    expect(read.embedded).toBe(true);
+    expect(read.inlineParts).toEqual([
+      { kind: 'unencrypted', text: 'My own words on top.\n\n' },
+      {
+        kind: 'decrypted',
+        text: 'quoted',
+        signature: expect.objectContaining({ status: 'valid' }),
+        signerMatchesFrom: true,
+      },
+    ]);
+  });
+
+  it('should not read a second block after the first as part of the message', async () => {
+    const first = await encryptInline('one', [bob.cert], dana.privateKeyArmored);
+    const second = await encryptInline('two', [bob.cert], dana.privateKeyArmored);
+    const raw = textMail(`${first}\n${second}\n`);
+
+    expect(inlineArmor(await parseMail(raw))).toBeNull();
+    const read = await decryptMail(raw, bob.privateKeyArmored, [dana.cert]);
+    const texts = read.inlineParts!.map((p) => ('text' in p ? p.text : p.kind));
+    expect(texts).toEqual(['one', 'two']);
   });
 
   it('should fail with decrypt-failed for a message to somebody else', async () => {

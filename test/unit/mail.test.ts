@@ -106,8 +106,10 @@ describe('buildOutgoing + ingestMessage', () => {
         from: 'alice@example.org',
         to: ['bob@example.net'],
         cc: [],
+        replyTo: [],
         autocrypt: [],
       },
+      attachments: [],
       // Outer and protected headers agree (attack suite HP-01, HP-02).
       headerMismatch: [],
       protectedFromForged: false,

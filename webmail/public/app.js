@@ -1,6 +1,6 @@
 // EcosMail reference webmail: the page. Plain ES modules, no build step, no framework.
 // Routes live in the hash so tests can open any view directly:
-//   #/inbox  #/sent  #/message/<folder>/<id>  #/compose  #/reply/<folder>/<id>
+//   #/inbox  #/sent  #/spam  #/message/<folder>/<id>  #/compose  #/reply/<folder>/<id>
 // Browser globals, declared here because the lint config has none for this folder.
 /* global document, window, location, AbortController, setTimeout, clearTimeout */
 import { ApiError } from './api.js';
@@ -11,7 +11,7 @@ import { folderView } from './views/folder.js';
 import { loginView } from './views/login.js';
 import { messageView } from './views/message.js';
 
-const FOLDER = '(inbox|sent)';
+const FOLDER = '(inbox|sent|spam)';
 const ROUTES = [
   { pattern: new RegExp(`^#/${FOLDER}$`), view: showFolder },
   { pattern: new RegExp(`^#/message/${FOLDER}/([^/]+)$`), view: showMessage },
@@ -100,8 +100,9 @@ async function render(view) {
  * @param {AbortSignal} signal
  */
 function showFolder(folder, _id, signal) {
-  document.title = `${folder === 'sent' ? 'Sent' : 'Inbox'} – EcosMail`;
-  return folderView(/** @type {'inbox' | 'sent'} */ (folder), signal);
+  const titles = { inbox: 'Inbox', sent: 'Sent', spam: 'Spam' };
+  document.title = `${titles[/** @type {'inbox' | 'sent' | 'spam'} */ (folder)]} – EcosMail`;
+  return folderView(/** @type {'inbox' | 'sent' | 'spam'} */ (folder), signal);
 }
 
 /**
@@ -110,7 +111,7 @@ function showFolder(folder, _id, signal) {
  */
 function showMessage(folder, id) {
   document.title = 'Message – EcosMail';
-  return messageView(/** @type {'inbox' | 'sent'} */ (folder), id);
+  return messageView(/** @type {'inbox' | 'sent' | 'spam'} */ (folder), id);
 }
 
 /**
@@ -130,7 +131,7 @@ function showCompose(_folder, _id, signal) {
  */
 function showReply(folder, id, signal) {
   document.title = 'Reply – EcosMail';
-  const reply = { folder: /** @type {'inbox' | 'sent'} */ (folder), id };
+  const reply = { folder: /** @type {'inbox' | 'sent' | 'spam'} */ (folder), id };
   return composeView({ account: account ?? '', reply, signal, onSent: sent });
 }
 

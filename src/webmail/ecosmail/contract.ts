@@ -45,6 +45,13 @@ export const MESSAGE = {
    * The page shows only a neutral notice there for encrypted mail.
    */
   readerSlot: '[data-ecosmail-reader-slot]',
+  /**
+   * Optional, on the message element: "1" when the provider filed the message as
+   * spam. Its Autocrypt header then changes no peer state (Autocrypt Level 1;
+   * attack suite AC-11); the user can still decrypt it. Added to version 1: a
+   * page without it is read as before.
+   */
+  spam: 'data-ecosmail-spam',
 } as const;
 
 /**

@@ -74,7 +74,8 @@ async function reportMessage(article: Element, messageId: string): Promise<void>
   if (!response.ok) throw new Error(`raw source: HTTP ${response.status}`);
   const raw = bytesToBase64(new Uint8Array(await response.arrayBuffer()));
 
-  const answer = await request('message.opened', { messageId, raw });
+  const spam = article.getAttribute(MESSAGE.spam) === '1';
+  const answer = await request('message.opened', { messageId, raw, spam });
   const slot = article.querySelector(MESSAGE.readerSlot);
   if (answer.ticket && slot) mountFrame(slot, 'reader', answer.ticket);
 }

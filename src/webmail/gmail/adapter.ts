@@ -153,6 +153,15 @@ export function showsConversation(url: URL): boolean {
 }
 
 /**
+ * Whether the page shows Gmail's Spam folder, or a conversation opened from it:
+ * the fragment's view is `spam` (`#spam`, `#spam/FMfcg…`). Gmail filed such
+ * mail as spam, so its Autocrypt header must change no peer state (AC-11).
+ */
+export function showsSpam(url: URL): boolean {
+  return /^#spam(?:\/|$)/.test(url.hash);
+}
+
+/**
  * The "download original" URL of a message: the exact RFC 5322 bytes, with
  * the session's cookies and no OAuth. `nonce` changes per fetch because a
  * repeated identical URL may be redirected to another origin.

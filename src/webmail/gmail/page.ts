@@ -24,6 +24,7 @@ import {
   rawSourceUrl,
   repliedMessage,
   showsConversation,
+  showsSpam,
   threadId,
 } from './adapter';
 import { readThreadHeaders, type ThreadHeaders } from './thread-headers';
@@ -129,6 +130,7 @@ async function reportMessage(message: Element, hex: string): Promise<void> {
   const answer = await request('message.opened', {
     messageId: hex,
     raw: bytesToBase64(bytes),
+    spam: showsSpam(new URL(location.href)),
   });
   entry.encrypted = answer.encrypted;
   if (answer.ticket) mountReader(message, answer.ticket, hex);

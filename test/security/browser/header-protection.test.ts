@@ -1,5 +1,5 @@
 /**
- * Attack suite HP-01 and HP-02 in real Chromium with the built extension: what our
+ * Attack suite HP-01, HP-02 and RO-05 in real Chromium with the built extension: what our
  * reader shows for a mail whose protected headers disagree with the outer ones
  * (the decisions themselves are tested in test/security/core/header-protection).
  *
@@ -14,9 +14,21 @@ import {
   setUpAccount,
   type ExtensionBrowser,
 } from '../../e2e/browser';
-import { frame, openMessage, signIn, startTestWebmail } from '../../e2e/webmail-page';
+import {
+  frame,
+  openCompose,
+  openMessage,
+  signIn,
+  startTestWebmail,
+} from '../../e2e/webmail-page';
 import type { Webmail } from '../../../webmail/server';
-import { deliverTo, ownPublicKey, pgpMimeMail } from './harness';
+import {
+  deliverTo,
+  encryptEntity,
+  ownPublicKey,
+  pgpMimeBody,
+  pgpMimeMail,
+} from './harness';
 
 const ALICE = 'alice@ecosmail.test';
 const ATTACKER = 'mallory@attacker.test';
@@ -102,6 +114,62 @@ describe('attack suite: header protection in the reader', () => {
     expect(
       await reader.locator('[data-testid="header-added-recipients"]').textContent(),
     ).toContain('dave@attacker.test');
+  });
+
+  // Vulnerable (CCS 2020 decryption contexts): the CEO's old ciphertext re-sent
+  // by an attacker inside his own HTML with `Reply-To: attacker`, read as the
+  // CEO's mail, and a reply to the attacker without a word. Without the Reply-To
+  // check, or with it lost between the reader's tab and the composer, no
+  // `not-named-by-sender` notice appears and the wait below times out.
+  it('RO-05 a reply to the Reply-To added around re-sent ciphertext warns in our composer', async () => {
+    const old = await encryptEntity(
+      'Content-Type: text/plain; charset=utf-8\r\n\r\nThe board minutes.\r\n',
+      publicKey,
+    );
+    const raw = [
+      `From: ${CEO}`,
+      `Reply-To: ${ATTACKER}`,
+      `To: ${ALICE}`,
+      'Subject: Please comment',
+      `Message-ID: <ro05-${Date.now()}@attacker.test>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="out"',
+      '',
+      '--out',
+      'Content-Type: text/html',
+      '',
+      '<p>Please comment on this:</p>',
+      '--out',
+      'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted";',
+      ' boundary="enc"',
+      '',
+      pgpMimeBody(old, 'enc'),
+      '--out--',
+      '',
+    ].join('\r\n');
+    const id = await deliverTo(webmail, raw, ATTACKER, ALICE);
+    await openMessage(page, 'inbox', id);
+    const reader = await frame(page, 'reader');
+    await reader.locator('[data-testid="decrypt"]').click();
+    await reader.locator('[data-testid="decrypted-content"]').waitFor();
+    expect(await reader.locator('[data-testid="embedded-warning"]').count()).toBe(1);
+    expect(
+      await reader.locator('[data-testid="header-added-recipients"]').textContent(),
+    ).toContain(ATTACKER);
+
+    // The reply, in the same tab: to the From address no notice (control), to
+    // the added Reply-To address our composer names it before Send.
+    const composer = await openCompose(page, { folder: 'inbox', id });
+    const notice = composer.locator('[data-testid="not-named-by-sender"]');
+    await composer.locator('#to').fill(CEO);
+    // The advice for exactly this recipient has arrived, and names nobody.
+    await composer
+      .locator(`[data-testid="recommendation"] li[data-addr="${CEO}"]`)
+      .waitFor();
+    expect(await notice.count()).toBe(0);
+    await composer.locator('#to').fill(ATTACKER);
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await notice.textContent()).toContain(ATTACKER);
   });
 
   it('HP-01 positive control: inner and outer headers that agree raise no notice', async () => {

@@ -12,6 +12,14 @@ import { decryptMail } from '../../../src/mail/decrypt';
 import type { PeerState } from '../../../src/autocrypt/peer-state';
 import { updatePeerGossip } from '../../../src/autocrypt/peer-state';
 import { pgpMimeMail } from './packets';
+import { memoryArea } from '../../../src/keyring/area';
+import { KeyringStore } from '../../../src/keyring/store';
+import { TicketStore } from '../../../src/background/tickets';
+import { OperationLimits } from '../../../src/background/limits';
+import { createRouter } from '../../../src/background/router';
+import { handlers } from '../../../src/background/handlers';
+import { CHANNEL, type Answer } from '../../../src/messaging/protocol';
+import { bytesToBase64 } from '../../../src/util/base64';
 
 const NOW = Date.UTC(2026, 11, 4, 12);
 const ALICE = 'alice@example.org';
@@ -355,5 +363,52 @@ describe('AC-11 messages that must not update state', () => {
     expect(peer).toBeUndefined();
   });
 
-  it.skip('AC-11 (partial: the page contract carries no spam flag yet) mail marked as spam', () => {});
+  // Vulnerable: learning (or replacing) a key from mail the provider filed as
+  // spam. Without the flag's check the first expectation fails: Alice's key
+  // would be replaced by alice2's. The page contract's `data-ecosmail-spam` and
+  // Gmail's Spam view carry the flag; test/e2e/spam.test.ts runs it in Chromium.
+  it('AC-11 a header in mail the webmail marked as spam updates nothing, through the background', async () => {
+    const local = memoryArea();
+    const session = memoryArea();
+    const keyring = new KeyringStore(local);
+    await keyring.withPeers(async (tx) => tx.putPeer(await known()));
+    const route = createRouter(
+      handlers,
+      {
+        keyring,
+        tickets: new TicketStore(session),
+        limits: new OperationLimits(session, () => NOW),
+        toContent: async () => undefined,
+        gmailToken: async () => '',
+        now: () => NOW,
+        submitToPage: async () => ({ v: 1, requestId: 'r', ok: true }),
+      },
+      { id: 'ext', origin: 'chrome-extension://ext' },
+    );
+    const open = async (spam: boolean) => {
+      const raw = mail({ autocrypt: [header(alice2)] });
+      const answer = (await route(
+        {
+          channel: CHANNEL,
+          name: 'message.opened',
+          payload: { messageId: 'm', raw: bytesToBase64(raw), spam },
+        },
+        { id: 'ext', url: 'http://127.0.0.1:8080/', frameId: 0, tab: { id: 3 } },
+      )) as Answer<{ header: { reason?: string } }>;
+      if (!answer.ok) throw new Error(answer.error.message);
+      return answer.value;
+    };
+
+    const spam = await open(true);
+    expect(spam.header.reason).toBe('spam');
+    expect((await keyring.getPeer(ALICE))?.public_key_fingerprint).toBe(
+      alice.fingerprint,
+    );
+
+    // Positive control: the same mail outside Spam replaces the key.
+    await open(false);
+    expect((await keyring.getPeer(ALICE))?.public_key_fingerprint).toBe(
+      alice2.fingerprint,
+    );
+  });
 });

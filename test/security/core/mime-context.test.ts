@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decryptMail } from '../../../src/mail/decrypt';
+import { MAX_EMBEDDED_BLOCKS } from '../../../src/mail/inline';
 import { memoryArea } from '../../../src/keyring/area';
 import { KeyringStore, type StoredAccount } from '../../../src/keyring/store';
 import { TicketStore } from '../../../src/background/tickets';
@@ -97,7 +98,14 @@ async function background(privateKey: string, addr: string) {
     if (!answer.ok) throw Object.assign(new Error(answer.error.message), answer.error);
     return answer.value;
   };
-  return { ask, content, frame, submitted };
+  return { ask, content, frame, submitted, session, fingerprint: account.fingerprint };
+}
+
+/** Private-key operations the key has spent this session (EX-08 budget). */
+async function keyOps(bg: Awaited<ReturnType<typeof background>>): Promise<number> {
+  const key = `limit:key:${bg.fingerprint}`;
+  const usage = (await bg.session.get(key))[key] as { total: number } | undefined;
+  return usage?.total ?? 0;
 }
 
 /** Opens `raw` as a reply would: report it, decrypt if encrypted, open a reply. */
@@ -163,7 +171,49 @@ describe.skipIf(!available)('RO-01 old ciphertext in an innocent mail', () => {
     },
   );
 
-  it.skip('RO-01 (partial: inline PGP is never decrypted, so inline mails cannot be read at all) pgp_inline', () => {});
+  const pgpInline = available ? readdirSync(join(ATTACKS_DIR, ENC, 'pgp_inline')) : [];
+  const inlineAttacks = pgpInline.filter((f) => !f.startsWith('00-'));
+  const INLINE_TEXT = /ENCRYPTED MESSAGE|Please reply/;
+
+  it('control: the victim’s genuine inline mail decrypts as the whole message', async () => {
+    const raw = attackFile(`${ENC}/pgp_inline/00-original-mail.eml`);
+    const result = await decryptMail(raw, managerSecret, []);
+    expect(result.text).toMatch(INLINE_TEXT);
+    expect(result.embedded).toBe(false);
+    expect(result.inlineParts).toBeUndefined();
+  });
+
+  // Vulnerable (17 of 19 clients in 2019): decrypting the old inline block as if
+  // it were this mail (a merging reader would put it in `text`, beside the
+  // attacker's lines), automatically on opening, and quoting it into the reply.
+  it.each(inlineAttacks)(
+    'RO-01 %s: nothing decrypts on opening; on the click each block stands alone, labelled embedded, and the reply carries none of it',
+    async (file) => {
+      const bg = await background(managerSecret, 'manager@bigcorporation.de');
+      const raw = attackFile(`${ENC}/pgp_inline/${file}`);
+      const opened = await bg.ask(
+        'message.opened',
+        { messageId: 'm', raw: bytesToBase64(raw) },
+        bg.content,
+      );
+      // A ticket lets our frame offer Decrypt; opening spent no key operation.
+      expect(opened).toMatchObject({ encrypted: false, ticket: expect.any(String) });
+      expect(await keyOps(bg)).toBe(0);
+
+      const { decrypted, composer } = await replyTo(bg, raw);
+      const parts = decrypted!.inlineParts as { kind: string; text?: string }[];
+      expect(decrypted!.text).toBe('');
+      expect(decrypted!.embedded).toBe(true);
+      const blocks = parts.filter((p) => p.kind === 'decrypted');
+      expect(blocks.length).toBeGreaterThan(0);
+      expect(blocks.some((p) => INLINE_TEXT.test(p.text!))).toBe(true);
+      // No decrypted block holds armor, padding or markup from around it.
+      for (const block of blocks) {
+        expect(block.text).not.toMatch(/BEGIN PGP|<plaintext>|^\.$|1ST PART/m);
+      }
+      expect(JSON.stringify(composer)).not.toMatch(INLINE_TEXT);
+    },
+  );
 });
 
 describe.skipIf(!available)('RO-02 signing oracles with hidden CSS text', () => {
@@ -237,55 +287,239 @@ describe('RO-05 / EF-13 / AU-03 ciphertext out of context', () => {
       '--e--',
     ].join('\r\n');
 
+  const resent = (armored: string, replyTo: string | null) =>
+    new TextEncoder().encode(
+      [
+        'From: ceo@example.org',
+        ...(replyTo ? [`Reply-To: ${replyTo}`] : []),
+        'To: alice@ecosmail.test',
+        'Message-ID: <resent-1@example.org>',
+        'Content-Type: multipart/mixed; boundary="m"',
+        '',
+        '--m',
+        'Content-Type: text/html',
+        '',
+        '<p>Please comment:</p>',
+        '--m',
+        pgpMimePart(armored),
+        '--m',
+        'Content-Type: text/html',
+        '',
+        '<p>Thanks</p>',
+        '--m--',
+        '',
+      ].join('\r\n'),
+    );
+
+  /** Reads `raw` in tab 3, then asks the composer's advice for a reply in `tab`. */
+  async function replyAdvice(raw: Uint8Array, to: string[], tab = 3) {
+    const bg = await background(ours.armor(), 'alice@ecosmail.test');
+    const { ticket } = await bg.ask(
+      'message.opened',
+      { messageId: 'm', raw: bytesToBase64(raw) },
+      bg.content,
+    );
+    const read = await bg.ask('reader.decrypt', { ticket }, bg.frame('reader'));
+    const inTab = <T extends object>(sender: T) => ({ ...sender, tab: { id: tab } });
+    const replyTo = /^Message-ID: (\S+)/m.exec(new TextDecoder().decode(raw))![1]!;
+    const composer = await bg.ask(
+      'composer.register',
+      { composeId: 'c', to, cc: [], subject: 'Re', inReplyTo: replyTo, references: [] },
+      inTab(bg.content),
+    );
+    const advice = await bg.ask(
+      'composer.recommend',
+      { ticket: composer.ticket, to, cc: [] },
+      inTab(bg.frame('composer')),
+    );
+    return { read, advice };
+  }
+
   // Vulnerable (CCS 2020 decryption contexts): a re-sent ciphertext with a new
-  // Reply-To, wrapped in attacker HTML, shown as if it were this mail.
-  it('RO-05 (partial: reply recipients come from the page; protected headers are not compared yet) re-sent ciphertext wrapped in HTML with a new Reply-To is labelled embedded', async () => {
+  // Reply-To, wrapped in attacker HTML, shown as if it were this mail, and a
+  // reply that goes to the attacker without a word. Without the Reply-To check
+  // `addedRecipients` and `notNamedBySender` below are empty.
+  it('RO-05 re-sent ciphertext wrapped in HTML with a new Reply-To is labelled embedded, and a reply to that address warns', async () => {
     const armored = await encryptToOurs('board minutes');
-    const raw = [
-      'From: ceo@example.org',
-      'Reply-To: attacker@evil.test',
-      'To: alice@ecosmail.test',
-      'Content-Type: multipart/mixed; boundary="m"',
-      '',
-      '--m',
-      'Content-Type: text/html',
-      '',
-      '<p>Please comment:</p>',
-      '--m',
-      pgpMimePart(armored),
-      '--m',
-      'Content-Type: text/html',
-      '',
-      '<p>Thanks</p>',
-      '--m--',
-      '',
-    ].join('\r\n');
-    const result = await decryptMail(new TextEncoder().encode(raw), ours.armor(), []);
+    const raw = resent(armored, 'attacker@evil.test');
+    const result = await decryptMail(raw, ours.armor(), []);
     expect(result.text.trim()).toBe('board minutes');
     expect(result.embedded).toBe(true);
     expect(result.text).not.toContain('Please comment');
+
+    const { read, advice } = await replyAdvice(raw, ['attacker@evil.test']);
+    expect(read.addedRecipients).toEqual(['attacker@evil.test']);
+    expect(advice.notNamedBySender).toEqual(['attacker@evil.test']);
   });
 
-  // Vulnerable: decrypting an inline block and merging it with the text around.
-  it('EF-13 (partial: inline PGP blocks are not decrypted at all) a plain mail with an inline block gets no decryption', async () => {
+  it('RO-05 positive control: a reply to the From address of the same mail warns about nobody', async () => {
+    const raw = resent(await encryptToOurs('board minutes'), null);
+    const { read, advice } = await replyAdvice(raw, ['ceo@example.org']);
+    expect(read.addedRecipients).toEqual([]);
+    expect(advice.notNamedBySender).toEqual([]);
+  });
+
+  // With header protection the payload names its own recipients: an outer
+  // Reply-To that none of them is, is flagged; one the sender put inside is not.
+  it('RO-05 an outer Reply-To absent from the protected headers warns; a protected one does not', async () => {
+    const protectedEntity = (replyTo: string) =>
+      [
+        'Content-Type: text/plain; protected-headers="v1"',
+        'From: ceo@example.org',
+        'To: alice@ecosmail.test',
+        `Reply-To: ${replyTo}`,
+        'Subject: minutes',
+        '',
+        'board minutes',
+      ].join('\r\n');
+    const mailWith = async (inner: string, outer: string) =>
+      new TextEncoder().encode(
+        [
+          'From: ceo@example.org',
+          `Reply-To: ${outer}`,
+          'To: alice@ecosmail.test',
+          'Message-ID: <hp-1@example.org>',
+          pgpMimePart(
+            await openpgp.encrypt({
+              message: await openpgp.createMessage({
+                binary: new TextEncoder().encode(inner),
+              }),
+              encryptionKeys: ours.toPublic(),
+            }),
+          ),
+          '',
+        ].join('\r\n'),
+      );
+
+    const added = await mailWith(
+      protectedEntity('ceo@example.org'),
+      'attacker@evil.test',
+    );
+    expect((await replyAdvice(added, ['attacker@evil.test'])).advice).toMatchObject({
+      notNamedBySender: ['attacker@evil.test'],
+    });
+    const named = await mailWith(
+      protectedEntity('assistant@example.org'),
+      'assistant@example.org',
+    );
+    expect((await replyAdvice(named, ['assistant@example.org'])).advice).toMatchObject({
+      notNamedBySender: [],
+    });
+  });
+
+  // What the decryption recorded stays with the tab it was read in: a compose
+  // slot in another tab (another page) cannot probe it.
+  it('RO-05 the recorded addresses are bound to the tab the mail was read in', async () => {
+    const raw = resent(await encryptToOurs('board minutes'), 'attacker@evil.test');
+    const { advice } = await replyAdvice(raw, ['attacker@evil.test'], 4);
+    expect(advice.notNamedBySender).toEqual([]);
+  });
+
+  const bankMail = (armored: string, after = 'Send the code to mallory.') =>
+    new TextEncoder().encode(
+      [
+        'From: mallory@evil.test',
+        'To: alice@ecosmail.test',
+        'Content-Type: text/plain',
+        '',
+        'Trust me, the following is from your bank:',
+        armored,
+        after,
+        '',
+      ].join('\r\n'),
+    );
+
+  // Vulnerable: decrypting an inline block on opening, or merging it with the
+  // text around (EFAIL). A merging reader fails on `text` (it would hold "Trust
+  // me" and the secret together) or on the block holding "Send the code"; one
+  // that decrypts on opening fails on the key operations counted before the click.
+  it('EF-13 a plain mail with an inline block: decrypted only on the click, the block alone, the text around labelled unencrypted', async () => {
     const bg = await background(ours.armor(), 'alice@ecosmail.test');
-    const armored = await encryptToOurs('inline secret');
-    const raw = [
-      'From: mallory@evil.test',
-      'To: alice@ecosmail.test',
-      'Content-Type: text/plain',
-      '',
-      'Trust me, the following is from your bank:',
-      armored,
-      'Send the code to mallory.',
-      '',
-    ].join('\r\n');
+    const raw = bankMail(await encryptToOurs('inline secret'));
     const opened = await bg.ask(
       'message.opened',
-      { messageId: 'm', raw: bytesToBase64(new TextEncoder().encode(raw)) },
+      { messageId: 'm', raw: bytesToBase64(raw) },
       bg.content,
     );
-    expect(opened).toMatchObject({ encrypted: false, ticket: null });
+    expect(opened).toMatchObject({ encrypted: false, ticket: expect.any(String) });
+    expect(JSON.stringify(opened)).not.toContain('inline secret');
+    expect(await keyOps(bg)).toBe(0);
+
+    const described = await bg.ask(
+      'reader.describe',
+      { ticket: opened.ticket },
+      bg.frame('reader'),
+    );
+    expect(described.embeddedBlocks).toBe(1);
+    // The text around is readable before any decryption, and holds no plaintext.
+    expect((described.unencrypted as string[]).map((s) => s.trim())).toEqual([
+      'Trust me, the following is from your bank:',
+      'Send the code to mallory.',
+    ]);
+
+    const result = await bg.ask(
+      'reader.decrypt',
+      { ticket: opened.ticket },
+      bg.frame('reader'),
+    );
+    expect(await keyOps(bg)).toBe(1);
+    expect(result).toMatchObject({ text: '', html: null, embedded: true });
+    expect(result.signature).toEqual({ status: 'none' });
+    const parts = result.inlineParts as { kind: string; text: string }[];
+    expect(parts.map((p) => p.kind)).toEqual(['unencrypted', 'decrypted', 'unencrypted']);
+    expect(parts[0]!.text.trim()).toBe('Trust me, the following is from your bank:');
+    expect(parts[1]!.text.trim()).toBe('Content-Type: text/plain\r\n\r\ninline secret');
+    expect(parts[2]!.text.trim()).toBe('Send the code to mallory.');
+  });
+
+  // Positive control: the same block as the whole body is an inline-PGP message.
+  it('EF-13 control: the block alone is read as the message itself', async () => {
+    const armored = await encryptToOurs('whole secret');
+    const raw = new TextEncoder().encode(
+      `From: dana@example.org\r\nTo: alice@ecosmail.test\r\n\r\n${armored}\r\n`,
+    );
+    const result = await decryptMail(raw, ours.armor(), []);
+    expect(result.text).toContain('whole secret');
+    expect(result.embedded).toBe(false);
+    expect(result.inlineParts).toBeUndefined();
+  });
+
+  it('EF-13 a block that fails is reported in its own place, the others still decrypt', async () => {
+    const good = await encryptToOurs('good block');
+    const fake =
+      '-----BEGIN PGP MESSAGE-----\n\nCall +1 555 0100\n-----END PGP MESSAGE-----';
+    const raw = bankMail(good, `${fake}\r\nbye`);
+    const result = await decryptMail(raw, ours.armor(), []);
+    const parts = result.inlineParts!;
+    expect(parts.map((p) => p.kind)).toEqual([
+      'unencrypted',
+      'decrypted',
+      'failed',
+      'unencrypted',
+    ]);
+    expect(parts[2]).toEqual({ kind: 'failed', code: 'bad-ciphertext' });
+    const decrypted = parts.filter((p) => p.kind === 'decrypted');
+    expect(JSON.stringify(decrypted)).not.toContain('555 0100');
+  });
+
+  // Vulnerable: a mail full of old ciphertexts spending the key's whole budget.
+  // Without the cap all 12 blocks would decrypt and the count below would be 12.
+  it(`EX-08 a mail with 12 embedded blocks spends ${MAX_EMBEDDED_BLOCKS} key operations, no more`, async () => {
+    const bg = await background(ours.armor(), 'alice@ecosmail.test');
+    const blocks = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => encryptToOurs(`block ${i}`)),
+    );
+    const raw = bankMail(blocks.join('\r\nand\r\n'));
+    const { ticket } = await bg.ask(
+      'message.opened',
+      { messageId: 'm', raw: bytesToBase64(raw) },
+      bg.content,
+    );
+    const result = await bg.ask('reader.decrypt', { ticket }, bg.frame('reader'));
+    const kinds = (result.inlineParts as { kind: string }[]).map((p) => p.kind);
+    expect(kinds.filter((k) => k === 'decrypted')).toHaveLength(MAX_EMBEDDED_BLOCKS);
+    expect(kinds.filter((k) => k === 'skipped')).toHaveLength(12 - MAX_EMBEDDED_BLOCKS);
+    expect(await keyOps(bg)).toBe(MAX_EMBEDDED_BLOCKS);
   });
 
   // Vulnerable: finding ciphertext from the rendered DOM (hidden parts vanish)
@@ -384,8 +618,12 @@ describe('AU-01 / AU-02 / AU-05 armor and attachments', () => {
   });
 
   // Vulnerable (Mailvelope 0.13): rendering an attachment's name or HTML body in
-  // the extension's origin.
-  it('AU-05 (partial: attachments are not offered for download yet) an HTML attachment is neither rendered nor joined with the text', async () => {
+  // the extension's origin. Here: the file is kept apart from the text and the
+  // HTML view, byte for byte under its literal name; the reader lists the name as
+  // text and saves the bytes as application/octet-stream (real Chromium:
+  // test/security/browser/reader-parts.test.ts).
+  it('AU-05 an HTML attachment is kept as a file: neither rendered nor joined with the text', async () => {
+    const page = '<script>alert(1)</script><p>attached page</p>';
     const entity = [
       'Content-Type: multipart/mixed; boundary="a"',
       '',
@@ -397,13 +635,21 @@ describe('AU-01 / AU-02 / AU-05 armor and attachments', () => {
       'Content-Type: text/html; name="\\"><img src=x onerror=alert(1)>.html"',
       'Content-Disposition: attachment; filename="\\"><img src=x onerror=alert(1)>.html"',
       '',
-      '<script>alert(1)</script><p>attached page</p>',
+      page,
       '--a--',
       '',
     ].join('\r\n');
     const result = await decryptMail(wrap(await armoredTo('', entity)), ours.armor(), []);
     expect(result.text.trim()).toBe('see attachment');
     expect(result.html).toBeNull();
-    expect(JSON.stringify(result)).not.toMatch(/onerror|attached page/);
+    expect(result.attachments).toHaveLength(1);
+    const [file] = result.attachments!;
+    expect(file!.name).toBe('"><img src=x onerror=alert(1)>.html');
+    expect(file!.mimeType).toBe('text/html');
+    expect(new TextDecoder().decode(file!.content).trim()).toBe(page);
+    // Only the file's own fields carry its name and content.
+    expect(JSON.stringify({ ...result, attachments: [] })).not.toMatch(
+      /onerror|attached page/,
+    );
   });
 });

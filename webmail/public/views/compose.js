@@ -19,7 +19,7 @@ const MOUNT_WAIT_MS = 1000;
  */
 
 /**
- * @param {{ account: string, reply?: { folder: 'inbox' | 'sent', id: string },
+ * @param {{ account: string, reply?: { folder: 'inbox' | 'sent' | 'spam', id: string },
  *   signal: AbortSignal, onSent: () => void }} options
  * @returns {Promise<HTMLElement>}
  */
@@ -85,7 +85,7 @@ function emptyDraft() {
  * A reply goes to the original sender (to the original recipients for sent mail),
  * with "Re:" once and the threading headers of RFC 5322 3.6.4.
  *
- * @param {'inbox' | 'sent'} folder
+ * @param {'inbox' | 'sent' | 'spam'} folder
  * @param {string} id
  * @returns {Promise<Draft>}
  */

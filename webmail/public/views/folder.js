@@ -5,11 +5,11 @@
 import { getJson } from '../api.js';
 import { formatDate, h } from '../dom.js';
 
-const TITLES = { inbox: 'Inbox', sent: 'Sent' };
+const TITLES = { inbox: 'Inbox', sent: 'Sent', spam: 'Spam' };
 const POLL_MS = 10_000;
 
 /**
- * @param {'inbox' | 'sent'} folder
+ * @param {'inbox' | 'sent' | 'spam'} folder
  * @param {AbortSignal} signal ends the polling when the view is left
  * @returns {Promise<HTMLElement>}
  */
@@ -35,7 +35,7 @@ export async function folderView(folder, signal) {
 }
 
 /**
- * @param {'inbox' | 'sent'} folder
+ * @param {'inbox' | 'sent' | 'spam'} folder
  * @param {{ id: string, from: string, fromName: string, to: string[],
  *   subject: string, date: string | null, encrypted: boolean }} m
  */

@@ -9,7 +9,7 @@ const ENCRYPTED_NOTICE =
   'This message is encrypted. Install or enable EcosMail Autocrypt to read it.';
 
 /**
- * @param {'inbox' | 'sent'} folder
+ * @param {'inbox' | 'sent' | 'spam'} folder
  * @param {string} id
  * @returns {Promise<HTMLElement>}
  */
@@ -52,6 +52,8 @@ export async function messageView(folder, id) {
         'data-ecosmail-message': true,
         'data-message-id': id,
         'data-raw-url': `${path}/raw`,
+        // The provider filed it as spam: the extension learns no Autocrypt key from it.
+        'data-ecosmail-spam': folder === 'spam' ? '1' : undefined,
         'data-testid': 'message',
       },
       headerBlock(m),
