@@ -17,6 +17,20 @@ import {
 } from './composing';
 import { peersList } from './peers';
 import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
+import {
+  protectionDuration,
+  protectionGet,
+  protectionLock,
+  protectionSet,
+  unlockAsk,
+} from './protection';
+import {
+  composerConfirm,
+  promptAnswer,
+  promptDescribe,
+  promptUnlock,
+  readerConfirm,
+} from './confirm';
 
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
@@ -40,4 +54,14 @@ export const handlers: HandlerTable = {
   'gmail.armor': gmailArmor,
   'gmail.dismiss': gmailDismiss,
   'gmail.send': gmailSend,
+  'unlock.ask': unlockAsk,
+  'protection.lock': protectionLock,
+  'protection.get': protectionGet,
+  'protection.set': protectionSet,
+  'protection.duration': protectionDuration,
+  'reader.confirm': readerConfirm,
+  'composer.confirm': composerConfirm,
+  'prompt.describe': promptDescribe,
+  'prompt.unlock': promptUnlock,
+  'prompt.answer': promptAnswer,
 };

@@ -21,6 +21,7 @@ import { base64ToBytes, bytesToBase64 } from '../util/base64';
 import { toStatus } from './account';
 import { isAddr, str } from './check';
 import { requireAccount, type Handler } from './context';
+import { ownPrivateKey } from './own-key';
 
 /**
  * The last Setup Message created, until it is sent.
@@ -50,7 +51,13 @@ export const setupMessageCreate: Handler<'setupMessage.create'> = async (
   };
   const code = generateSetupCode();
 
-  const mime = await buildSetupMessage(account, code, texts, new Date(services.now()));
+  const privateKeyArmored = await ownPrivateKey(services, account);
+  const mime = await buildSetupMessage(
+    { ...account, privateKeyArmored },
+    code,
+    texts,
+    new Date(services.now()),
+  );
   pending = { addr: account.addr, mime };
   return { code, mime };
 };

@@ -16,6 +16,9 @@ export type ProtocolErrorCode =
   | 'wrong-account'
   | 'not-authorised'
   | 'rate-limited'
+  | 'locked'
+  | 'weak-passphrase'
+  | 'unknown-prompt'
   | 'internal';
 
 /**
