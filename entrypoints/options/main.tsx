@@ -9,6 +9,7 @@ import type {
 import { t } from '../../src/ui/i18n';
 import { ErrorLine } from '../../src/ui/error-line';
 import { bytesToBase64 } from '../../src/util/base64';
+import { ProtectionSection } from './protection-section';
 
 function date(ms: number): string {
   return ms ? new Date(ms).toLocaleString() : '—';
@@ -273,6 +274,7 @@ function Options() {
         </>
       )}
       {account?.configured && <SettingsSection onError={setError} />}
+      {account?.configured && <ProtectionSection onError={setError} />}
       <h2 data-testid="contacts" data-loaded={String(peers !== null)}>
         {t('optionsContacts')}
       </h2>
