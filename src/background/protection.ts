@@ -17,6 +17,22 @@ export const MIN_PASSPHRASE = 8;
 /** Bounds of the unlock time the user can choose (minutes). */
 const MINUTES = { min: 1, max: 24 * 60 };
 
+/**
+ * A new passphrase, checked: a string of {@link MIN_PASSPHRASE} to 1000 characters.
+ *
+ * @throws ProtocolError `weak-passphrase`, `bad-request`
+ */
+export function checkedPassphrase(value: unknown): string {
+  const passphrase = str(value, 'passphrase', 1000);
+  if ([...passphrase].length < MIN_PASSPHRASE) {
+    throw new ProtocolError(
+      'weak-passphrase',
+      `a passphrase needs at least ${MIN_PASSPHRASE} characters`,
+    );
+  }
+  return passphrase;
+}
+
 async function view(services: Services): Promise<ProtectionView> {
   const account = await services.keyring.getAccount();
   const { unlock_minutes } = await services.keyring.getSettings();
@@ -37,13 +53,7 @@ export const protectionGet: Handler<'protection.get'> = async (_p, _c, services)
  */
 export const protectionSet: Handler<'protection.set'> = async (payload, _c, services) => {
   const account = await requireAccount(services);
-  const next = payload.next === null ? null : str(payload.next, 'next', 1000);
-  if (next !== null && [...next].length < MIN_PASSPHRASE) {
-    throw new ProtocolError(
-      'weak-passphrase',
-      `a passphrase needs at least ${MIN_PASSPHRASE} characters`,
-    );
-  }
+  const next = payload.next === null ? null : checkedPassphrase(payload.next);
 
   let plain = account.privateKeyArmored;
   if (account.protected) {

@@ -95,7 +95,13 @@ export interface Requests {
     senders: 'setup' | 'options' | 'composer' | 'reader' | 'content';
   };
   'account.create': {
-    request: { addr: string; name: string; prefer_encrypt: PreferEncrypt };
+    request: {
+      addr: string;
+      name: string;
+      prefer_encrypt: PreferEncrypt;
+      /** Protect the new key with this passphrase from the start (optional). */
+      passphrase?: string;
+    };
     response: AccountStatus;
     senders: 'setup';
   };
