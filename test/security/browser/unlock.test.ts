@@ -29,6 +29,7 @@ import {
   signIn,
   startTestWebmail,
 } from '../../e2e/webmail-page';
+import { clickAndClose, popupFrom } from '../../e2e/popup';
 import type { Webmail } from '../../../webmail/server';
 import {
   deliverTo,
@@ -71,18 +72,6 @@ async function lockWithMinutes(browser: ExtensionBrowser, minutes: number) {
   await options.click('[data-testid="lock"]');
   await options.waitForSelector('[data-testid="options-unlock"]');
   await options.close();
-}
-
-/** Runs `action` and returns the popup window it opened (our unlock page). */
-async function popupFrom(
-  browser: ExtensionBrowser,
-  action: () => Promise<void>,
-): Promise<Page> {
-  const opened = browser.context.waitForEvent('page', { timeout: 20_000 });
-  await action();
-  const popup = await opened;
-  await popup.waitForURL(/\/unlock\.html#/);
-  return popup;
 }
 
 /** Every password field in the webmail page and all its frames, ours included. */
@@ -161,8 +150,7 @@ describe('passphrase, unlock popup and unlock cache', () => {
     // The passphrase is typed in our own window only, never in the page.
     expect(await passwordFieldsInPage(page)).toBe(0);
     await popup.fill('[data-testid="passphrase"]', PASS);
-    await popup.click('[data-testid="submit"]');
-    await popup.waitForEvent('close', { timeout: 20_000 });
+    await clickAndClose(popup, 'submit');
   }
 
   beforeAll(async () => {
@@ -246,8 +234,7 @@ describe('passphrase, unlock popup and unlock cache', () => {
 
     // Positive control: the right passphrase unlocks and the decryption carries on.
     await popup.fill('[data-testid="passphrase"]', PASS);
-    await popup.click('[data-testid="submit"]');
-    await popup.waitForEvent('close', { timeout: 20_000 });
+    await clickAndClose(popup, 'submit');
     await expect
       .poll(() => reader.locator('[data-testid="plaintext"]').textContent(), {
         timeout: 30_000,
