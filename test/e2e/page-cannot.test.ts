@@ -66,7 +66,8 @@ describe('the webmail page cannot', () => {
   it('EX-03 get a click on a frame it made transparent or covered to count as consent: it is confirmed in our popup window', async () => {
     // How a vulnerable build fails: a reader that decrypts on any click shows the
     // plaintext after the transparent click and opens no popup (popupFrom times
-    // out); one that only refuses (the partial defence before) opens none either.
+    // out; checked once by skipping the confirmation in the reader: red); one
+    // that only refuses (the partial defence before) opens none either.
     await openMessage(alicePage, 'inbox', encryptedId);
     const reader = await frame(alicePage, 'reader');
     await reader.locator('[data-testid="decrypt"]').waitFor();
