@@ -47,18 +47,20 @@ async function peerKey(peer: PeerState | undefined, now: number): Promise<string
 
 /**
  * The stored account in the shape the mail builder signs and sends as, with our
- * usable private key.
+ * usable private key when the message is signed (encrypted mail). Mail in the
+ * clear is not signed, so it needs no key and no unlock: its key field is empty.
  *
  * @throws ProtocolError `locked` when the key has a passphrase and is not unlocked
  */
 export async function sendingAs(
   services: Services,
   account: StoredAccount,
+  signs = true,
 ): Promise<OutgoingAccount> {
   return {
     addr: account.addr,
     name: account.name || undefined,
-    privateKeyArmored: await ownPrivateKey(services, account),
+    privateKeyArmored: signs ? await ownPrivateKey(services, account) : '',
     keydata: base64ToBytes(account.keydata),
     prefer_encrypt: account.prefer_encrypt,
   };
@@ -219,7 +221,7 @@ export const composerSend: Handler<'composer.send'> = async (
       : [];
 
   const mime = await buildOutgoing(
-    await sendingAs(services, account),
+    await sendingAs(services, account, certs !== null),
     {
       to,
       cc,

@@ -255,6 +255,43 @@ describe('own key through the background', () => {
     expect(popups.opened.length).toBe(2);
   });
 
+  it('sends mail in the clear with a locked key (nothing is signed), but makes no Setup Message', async () => {
+    await set(null, PASS);
+    const { ticket } = await handlers['composer.register'](
+      {
+        composeId: 'c1',
+        to: [],
+        cc: [],
+        subject: '',
+        inReplyTo: null,
+        references: [],
+        pageAccount: ALICE,
+      },
+      { kind: 'content', tabId: 4 },
+      services,
+    );
+    const sent = await handlers['composer.send'](
+      {
+        ticket,
+        to: ['bob@example.net'],
+        cc: [],
+        subject: 's',
+        text: 't',
+        encrypt: false,
+      },
+      { kind: 'composer', tabId: 4 },
+      services,
+    );
+    expect(sent).toEqual({ encrypted: false });
+    await expect(
+      handlers['setupMessage.create'](
+        { subject: 's', description: 'd' },
+        OPTIONS,
+        services,
+      ),
+    ).rejects.toMatchObject({ code: 'locked' });
+  });
+
   it('answers no when the user closes the popup window', async () => {
     await set(null, PASS);
     const asked = handlers['unlock.ask']({}, { kind: 'reader', tabId: 1 }, services);
