@@ -25,13 +25,16 @@ import { launchWithExtension, type ExtensionBrowser } from '../../e2e/browser';
 import {
   clickDecrypt,
   frame,
+  openCompose,
   openMessage,
   signIn,
   startTestWebmail,
 } from '../../e2e/webmail-page';
 import { clickAndClose, popupFrom } from '../../e2e/popup';
 import type { Webmail } from '../../../webmail/server';
+import { waitForPeer } from '../../e2e/peers';
 import {
+  autocryptMail,
   deliverTo,
   dumpStorage,
   ownPublicKey,
@@ -365,5 +368,38 @@ describe('passphrase, unlock popup and unlock cache', () => {
         timeout: 30_000,
       })
       .toContain(secret);
+  });
+
+  it('the composer shows Unlock for an encrypted send and sends once the popup unlocked the key', async () => {
+    await lockWithMinutes(browser, 5);
+    const ERIN = 'erin@peer.test';
+    await openMessage(
+      page,
+      'inbox',
+      await deliverTo(webmail, await autocryptMail(ERIN, ALICE), ERIN, ALICE),
+    );
+    await waitForPeer(browser, ERIN);
+    const before = (await webmail.outbound()).length;
+
+    const composer = await openCompose(page);
+    await composer.locator('#to').fill(ERIN);
+    await composer.locator('[data-testid="encrypt-toggle"]:checked').waitFor();
+    await composer.locator('#body').fill('signed and encrypted after unlocking');
+    await settle(800);
+    await composer.locator('[data-testid="send"]').click();
+    await composer.locator('[data-testid="locked"]').waitFor({ timeout: 20_000 });
+    expect((await webmail.outbound()).length).toBe(before);
+
+    const popup = await popupFrom(browser, () =>
+      composer.locator('[data-testid="unlock"]').click(),
+    );
+    await popup.fill('[data-testid="passphrase"]', PASS);
+    await clickAndClose(popup, 'submit');
+    await page
+      .locator('[data-testid="flash"]', { hasText: 'Sent' })
+      .waitFor({ timeout: 30_000 });
+    const out = (await webmail.outbound()).slice(before);
+    expect(out.map((m) => m.recipients)).toEqual([[ERIN]]);
+    expect(out[0]!.raw.toString('utf8')).toMatch(/^Content-Type: multipart\/encrypted/im);
   });
 });
