@@ -362,6 +362,26 @@ describe('passphrase, unlock popup and unlock cache', () => {
     await clickDecrypt(reader);
     await reader.locator('[data-testid="locked"]').waitFor({ timeout: 20_000 });
     expect(await reader.locator('[data-testid="decrypt"]').count()).toBe(0);
+
+    // The worker stops while our popup is open: the question dies with it. The
+    // frame is not left waiting (Unlock works again) and the popup says so.
+    const orphan = await popupFrom(browser, () =>
+      reader.locator('[data-testid="unlock"]').click(),
+    );
+    await stopWorkers(browser);
+    await expect
+      .poll(() => reader.locator('[data-testid="unlock"]').isEnabled(), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    await orphan.fill('[data-testid="passphrase"]', PASS);
+    await orphan.click('[data-testid="submit"]');
+    await expect
+      .poll(() => orphan.locator('[data-testid="error"]').getAttribute('data-code'))
+      .toBe('unknown-prompt');
+    await orphan.close();
+    expect(await reader.locator('[data-testid="plaintext"]').count()).toBe(0);
+
     await unlockFromReader(reader);
     await expect
       .poll(() => reader.locator('[data-testid="plaintext"]').textContent(), {
