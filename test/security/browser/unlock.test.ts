@@ -6,8 +6,9 @@
  *
  * How a vulnerable build fails here:
  * - EX-02: an unlock page listed in `web_accessible_resources` loads inside the
- *   page's iframe (the frame would show our passphrase field); a passphrase field
- *   in the reader frame is found by the frame scan.
+ *   page's iframe (checked once by listing it: the manifest check went red, and
+ *   without that check the iframe showed our page); a passphrase field in the
+ *   reader frame is found by the frame scan.
  * - MV-08: an expiry left to an alarm (checked by breaking it once: `UnlockCache`
  *   without its clock check decrypted the third mail with no prompt, and the test
  *   went red at "asks again after the expiry"); a cache in the worker's memory
