@@ -6,17 +6,24 @@
 import type { Page } from 'puppeteer-core';
 import { realUrl, waitFor, type FirefoxWithExtension } from './firefox';
 
+/** Generous: on a loaded machine a new Firefox window took over 20 s to show. */
+const POPUP_TIMEOUT_MS = 45_000;
+
 /** The open popup window of ours, once there is one. */
 export function ourPopup(firefox: FirefoxWithExtension): Promise<Page> {
-  return waitFor('our popup window', async () => {
-    for (const page of await firefox.browser.pages()) {
-      if ((await realUrl(page)).startsWith(`${firefox.origin}/unlock.html#`)) {
-        // Wait for its question: the button shows once the background answered.
-        if (await page.$('[data-testid="cancel"]')) return page;
+  return waitFor(
+    'our popup window',
+    async () => {
+      for (const page of await firefox.browser.pages()) {
+        if ((await realUrl(page)).startsWith(`${firefox.origin}/unlock.html#`)) {
+          // Wait for its question: the button shows once the background answered.
+          if (await page.$('[data-testid="cancel"]')) return page;
+        }
       }
-    }
-    return undefined;
-  });
+      return undefined;
+    },
+    POPUP_TIMEOUT_MS,
+  );
 }
 
 /** Clicks `testId` (confirm, cancel, submit) in our popup and waits until it closes. */
@@ -24,8 +31,10 @@ export async function answerPopup(popup: Page, testId: string): Promise<void> {
   await popup.click(`[data-testid="${testId}"]`).catch((err: unknown) => {
     if (!popup.isClosed()) throw err;
   });
-  await waitFor('our popup window to close', async () =>
-    popup.isClosed() || (await realUrl(popup)) === '' ? true : undefined,
+  await waitFor(
+    'our popup window to close',
+    async () => (popup.isClosed() || (await realUrl(popup)) === '' ? true : undefined),
+    POPUP_TIMEOUT_MS,
   );
 }
 
