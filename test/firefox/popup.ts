@@ -6,7 +6,7 @@
 import type { Page } from 'puppeteer-core';
 import { realUrl, waitFor, type FirefoxWithExtension } from './firefox';
 
-/** Generous: with 20 s, one run (two Firefoxes at once, load 15) failed here. */
+/** Generous: a run of two Firefoxes at once (load 15) failed with 20 s waits. */
 const POPUP_TIMEOUT_MS = 45_000;
 
 /** The open popup window of ours, once there is one. */
