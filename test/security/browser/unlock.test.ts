@@ -87,6 +87,33 @@ async function passwordFieldsInPage(page: Page): Promise<number> {
   return count;
 }
 
+/**
+ * What our content script's world in `page` gets from one storage area: the
+ * number of keys it read, or the browser's refusal. Evaluated over CDP in the
+ * content script's isolated world (named after the extension).
+ */
+async function contentScriptReads(
+  browser: ExtensionBrowser,
+  page: Page,
+  area: 'local' | 'session',
+): Promise<string> {
+  const cdp = await browser.context.newCDPSession(page);
+  const worlds: { id: number; name: string }[] = [];
+  cdp.on('Runtime.executionContextCreated', (event) => worlds.push(event.context));
+  await cdp.send('Runtime.enable');
+  const world = worlds.filter((w) => w.name === 'EcosMail Autocrypt').at(-1);
+  if (!world) throw new Error('no content script world in the page');
+  const { result } = await cdp.send('Runtime.evaluate', {
+    contextId: world.id,
+    expression: `chrome.storage.${area}.get(null).then(
+      (all) => 'read ' + Object.keys(all).length + ' keys',
+      (err) => 'refused: ' + err.message)`,
+    awaitPromise: true,
+  });
+  await cdp.detach();
+  return String(result.value);
+}
+
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -271,6 +298,12 @@ describe('passphrase, unlock popup and unlock cache', () => {
     };
     expect(entry.expires - entry.since).toBe(5 * 60_000);
     const unlockedArmored = entry.armored;
+
+    // Session storage keeps its default access level: our content script, which
+    // shares the DOM with the page, cannot read the unlocked key. Positive
+    // control: the same world reads storage.local.
+    expect(await contentScriptReads(browser, page, 'session')).toMatch(/^refused/);
+    expect(await contentScriptReads(browser, page, 'local')).toMatch(/^read \d+ keys$/);
 
     // Still unlocked after the worker was stopped: no popup, the mail decrypts.
     await stopWorkers(browser);
