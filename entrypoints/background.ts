@@ -8,6 +8,29 @@ import type { Services } from '../src/background/context';
 import { CHANNEL, type PageSubmit } from '../src/messaging/protocol';
 import type { SubmitResult } from '../src/webmail/ecosmail/contract';
 import { gmailToken } from '../src/background/gmail-token';
+import { UnlockCache } from '../src/keyring/unlock-cache';
+import { WindowPrompts, type PopupWindows } from '../src/background/prompts';
+
+/** Our popup windows (unlock and confirmations) through the `windows` API. */
+function popupWindows(): PopupWindows {
+  return {
+    async open(url) {
+      const created = await browser.windows.create({
+        url,
+        type: 'popup',
+        width: 460,
+        height: 360,
+        focused: true,
+      });
+      return created.id!;
+    },
+    close: (windowId) => browser.windows.remove(windowId),
+    focus: async (windowId) => {
+      await browser.windows.update(windowId, { focused: true });
+    },
+    onClosed: (listener) => browser.windows.onRemoved.addListener(listener),
+  };
+}
 
 export default defineBackground(() => {
   const services: Services = {
@@ -24,6 +47,8 @@ export default defineBackground(() => {
     toContent: (tabId, message) =>
       browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
     gmailToken: () => gmailToken(browser.storage.session, Date.now()),
+    unlocked: new UnlockCache(browser.storage.session, () => Date.now()),
+    prompts: new WindowPrompts(popupWindows(), browser.runtime.getURL('/unlock.html')),
   };
 
   const origin = browser.runtime.getURL('/').replace(/\/$/, '');

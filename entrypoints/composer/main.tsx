@@ -7,6 +7,7 @@ import { ErrorLine } from '../../src/ui/error-line';
 import { RecommendationLine } from '../../src/ui/recommendation-line';
 import { useVisibility } from '../../src/ui/use-visibility';
 import { LocalError } from '../../src/ui/local-error';
+import { isLocked, UnlockLine } from '../../src/ui/unlock-line';
 
 type Opened = Requests['composer.open']['response'];
 type Advice = Requests['composer.recommend']['response'];
@@ -37,8 +38,10 @@ function Composer() {
   const [encrypt, setEncrypt] = useState(false);
   const [touched, setTouched] = useState(false);
   const [state, setState] = useState<
-    'editing' | 'sending' | 'sent' | 'gmail-inserted' | 'gmail-sent'
+    'editing' | 'confirming' | 'sending' | 'sent' | 'gmail-inserted' | 'gmail-sent'
   >('editing');
+  /** The way of sending that found our key locked, to carry on once unlocked. */
+  const [locked, setLocked] = useState<'page' | 'inline' | 'api' | null>(null);
   const [gmailApi, setGmailApi] = useState(false);
   const [attachKey, setAttachKey] = useState(true);
   const [error, setError] = useState<unknown>(null);
@@ -88,12 +91,35 @@ function Composer() {
   const ready = advice !== null && adviceKey === recipientsKey && !wrongAccount;
 
   const send = async () => {
+    // A click the frame could not see as visible is confirmed in our own window.
     if (!(await isVisible())) {
-      setError(new LocalError('not-visible'));
-      return;
+      setError(null);
+      setState('confirming');
+      try {
+        const { confirmed } = await request('composer.confirm', {
+          ticket,
+          to: addresses(to),
+          cc: addresses(cc),
+          encrypt,
+        });
+        if (!confirmed) {
+          setError(new LocalError('not-confirmed'));
+          setState('editing');
+          return;
+        }
+      } catch (err) {
+        setError(err);
+        setState('editing');
+        return;
+      }
     }
+    await sendNow();
+  };
+
+  const sendNow = async () => {
     setState('sending');
     setError(null);
+    setLocked(null);
     try {
       await request('composer.send', {
         ticket,
@@ -105,7 +131,8 @@ function Composer() {
       });
       setState('sent');
     } catch (err) {
-      setError(err);
+      if (isLocked(err)) setLocked('page');
+      else setError(err);
       setState('editing');
     }
   };
@@ -114,13 +141,15 @@ function Composer() {
   const sendGmail = async (via: 'inline' | 'api') => {
     setState('sending');
     setError(null);
+    setLocked(null);
     try {
       const fields = { ticket, to: addresses(to), cc: addresses(cc), text };
       if (via === 'inline') await request('gmail.armor', { ...fields, attachKey });
       else await request('gmail.send', { ...fields, subject });
       setState(via === 'inline' ? 'gmail-inserted' : 'gmail-sent');
     } catch (err) {
-      setError(err);
+      if (isLocked(err)) setLocked(via);
+      else setError(err);
       setState('editing');
     }
   };
@@ -261,12 +290,23 @@ function Composer() {
             type="button"
             ref={sendButton}
             onClick={send}
-            disabled={state === 'sending' || !ready}
+            disabled={state === 'sending' || state === 'confirming' || !ready}
             data-testid="send"
           >
             {state === 'sending' ? t('composerSending') : t('composerSend')}
           </button>
         </p>
+        {state === 'confirming' && (
+          <p class="muted" data-testid="confirming">
+            {t('confirmInWindow')}
+          </p>
+        )}
+        {locked && (
+          <UnlockLine
+            onUnlocked={() => (locked === 'page' ? sendNow() : sendGmail(locked))}
+            onError={setError}
+          />
+        )}
         <ErrorLine error={error} />
       </div>
     </main>

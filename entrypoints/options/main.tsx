@@ -11,6 +11,7 @@ import { ErrorLine } from '../../src/ui/error-line';
 import { bytesToBase64 } from '../../src/util/base64';
 import { Identity } from '../../src/ui/identity';
 import { BackupReminder, KeysSection } from './keys-section';
+import { ProtectionSection } from './protection-section';
 
 function date(ms: number): string {
   return ms ? new Date(ms).toLocaleString() : '—';
@@ -293,6 +294,7 @@ function Options() {
         onError={setError}
       />
       {account?.configured && <SettingsSection onError={setError} />}
+      {account?.configured && <ProtectionSection onError={setError} />}
       <h2 data-testid="contacts" data-loaded={String(peers !== null)}>
         {t('optionsContacts')}
       </h2>

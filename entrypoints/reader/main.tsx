@@ -7,6 +7,7 @@ import { ErrorLine } from '../../src/ui/error-line';
 import { SignatureBanner } from '../../src/ui/signature-banner';
 import { useVisibility } from '../../src/ui/use-visibility';
 import { LocalError } from '../../src/ui/local-error';
+import { isLocked, UnlockLine } from '../../src/ui/unlock-line';
 import { DecryptedContent } from '../../src/ui/decrypted-content';
 import { EmbeddedParts } from '../../src/ui/embedded-parts';
 import { AttachmentList } from '../../src/ui/attachment-list';
@@ -26,32 +27,54 @@ function Reader() {
   const [result, setResult] = useState<Decrypted | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [locked, setLocked] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [decryptButton, isVisible] = useVisibility();
 
   useEffect(() => {
     request('reader.describe', { ticket }).then(setInfo, setError);
   }, []);
 
-  const decrypt = async () => {
-    // A click on a frame the page has hidden or covered is not consent.
-    if (!(await isVisible())) {
-      setError(new LocalError('not-visible'));
-      return;
-    }
+  const run = async () => {
     setBusy(true);
     setError(null);
+    setLocked(false);
     try {
       setResult(await request('reader.decrypt', { ticket }));
     } catch (err) {
-      setError(err);
+      // A locked key is a state to act on (Unlock), not a failure.
+      if (isLocked(err)) setLocked(true);
+      else setError(err);
     } finally {
       setBusy(false);
     }
   };
 
+  const decrypt = async () => {
+    // A click on a frame the page has hidden or covered is not consent: the
+    // user is asked again in our own window, which the page cannot cover.
+    if (!(await isVisible())) {
+      setError(null);
+      setConfirming(true);
+      try {
+        const { confirmed } = await request('reader.confirm', { ticket });
+        if (!confirmed) {
+          setError(new LocalError('not-confirmed'));
+          return;
+        }
+      } catch (err) {
+        setError(err);
+        return;
+      } finally {
+        setConfirming(false);
+      }
+    }
+    await run();
+  };
+
   return (
     <main>
-      {info && !result && (
+      {info && !result && !locked && (
         <div class="status">
           <p>
             {info.embeddedBlocks > 0
@@ -67,11 +90,16 @@ function Reader() {
           <button
             ref={decryptButton}
             onClick={decrypt}
-            disabled={busy}
+            disabled={busy || confirming}
             data-testid="decrypt"
           >
             {busy ? t('readerDecrypting') : t('readerDecrypt')}
           </button>
+          {confirming && (
+            <p class="muted" data-testid="confirming">
+              {t('confirmInWindow')}
+            </p>
+          )}
           {info.unencrypted.map((text, i) => (
             <div key={i} class="part unencrypted" data-testid="unencrypted-before">
               <p class="part-label">{t('readerUnencryptedPart')}</p>
@@ -80,6 +108,7 @@ function Reader() {
           ))}
         </div>
       )}
+      {locked && !result && <UnlockLine onUnlocked={run} onError={setError} />}
       {result && !result.inlineParts && <SignatureBanner result={result} />}
       {result && (
         <h2 class="subject" data-testid="subject">

@@ -4,6 +4,7 @@ import { request } from '../../src/messaging/client';
 import type { AccountStatus } from '../../src/messaging/protocol';
 import { t } from '../../src/ui/i18n';
 import { ErrorLine } from '../../src/ui/error-line';
+import { LocalError } from '../../src/ui/local-error';
 
 /** First run: the user's address, then a key pair made on the spot. */
 function Setup() {
@@ -11,6 +12,8 @@ function Setup() {
   const [addr, setAddr] = useState('');
   const [name, setName] = useState('');
   const [mutual, setMutual] = useState(true);
+  const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -23,8 +26,11 @@ function Setup() {
     setBusy(true);
     setError(null);
     try {
+      if (passphrase !== repeat) throw new LocalError('passphrase-mismatch');
       const prefer_encrypt = mutual ? 'mutual' : 'nopreference';
-      setStatus(await request('account.create', { addr, name, prefer_encrypt }));
+      setStatus(
+        await request('account.create', { addr, name, prefer_encrypt, passphrase }),
+      );
     } catch (err) {
       setError(err);
     } finally {
@@ -84,6 +90,26 @@ function Setup() {
           />{' '}
           {t('setupMutual')}
         </label>
+        <details>
+          <summary>{t('setupPassphrase')}</summary>
+          <p class="muted">{t('setupPassphraseExplain')}</p>
+          <label for="passphrase">{t('protectionNew')}</label>
+          <input
+            id="passphrase"
+            type="password"
+            autocomplete="new-password"
+            value={passphrase}
+            onInput={(e) => setPassphrase(e.currentTarget.value)}
+          />
+          <label for="passphrase-repeat">{t('protectionRepeat')}</label>
+          <input
+            id="passphrase-repeat"
+            type="password"
+            autocomplete="new-password"
+            value={repeat}
+            onInput={(e) => setRepeat(e.currentTarget.value)}
+          />
+        </details>
         <p>
           <button
             type="submit"

@@ -2,7 +2,8 @@
  * Requests about the user's own account: status and first-run key creation.
  */
 import { canonicalAddr } from '../autocrypt/addr';
-import { generateKeyPair, minimalPublicKey } from '../openpgp/gateway';
+import { generateKeyPair, minimalPublicKey, protectPrivateKey } from '../openpgp/gateway';
+import { checkedPassphrase } from './protection';
 import { bytesToBase64 } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
 import type { AccountStatus } from '../messaging/protocol';
@@ -37,19 +38,40 @@ export const accountCreate: Handler<'account.create'> = async (payload, _c, serv
     throw new ProtocolError('account-exists', 'a key is already set up');
   }
 
+  // Checked before the key is made: a refused passphrase must not cost a key.
+  const passphrase =
+    payload.passphrase === undefined || payload.passphrase === ''
+      ? null
+      : checkedPassphrase(payload.passphrase);
+
   const key = await generateKeyPair({ addr, name: name || undefined });
   const keydata = await minimalPublicKey(key.privateKeyArmored, addr);
 
+  // A key protected from the start never reaches the disk unprotected; one
+  // protected later may linger unprotected in the browser's storage files.
   const account: StoredAccount = {
     addr,
     name,
     fingerprint: key.fingerprint,
-    privateKeyArmored: key.privateKeyArmored,
+    privateKeyArmored: passphrase
+      ? await protectPrivateKey(key.privateKeyArmored, passphrase)
+      : key.privateKeyArmored,
+    ...(passphrase ? { protected: true } : {}),
     publicKeyArmored: key.publicKeyArmored,
     keydata: bytesToBase64(keydata),
     prefer_encrypt,
     created: services.now(),
   };
   await services.keyring.createAccount(account);
+
+  // The user has just typed the passphrase: the new key starts unlocked.
+  if (passphrase && services.unlocked) {
+    const { unlock_minutes } = await services.keyring.getSettings();
+    await services.unlocked.put(
+      key.fingerprint,
+      key.privateKeyArmored,
+      unlock_minutes * 60_000,
+    );
+  }
   return toStatus(account);
 };

@@ -20,6 +20,7 @@ import { ProtocolError } from '../messaging/errors';
 import type { StoredAccount } from '../keyring/store';
 import { redeemTicket, requireAccount, type Handler, type Services } from './context';
 import { isAddr, str, strList } from './check';
+import { ownPrivateKey } from './own-key';
 
 /**
  * Whether each stored key can be encrypted to now. Spec: a key that is "revoked,
@@ -44,12 +45,22 @@ async function peerKey(peer: PeerState | undefined, now: number): Promise<string
   return target && peer ? peer[target] : null;
 }
 
-/** The stored account in the shape the mail builder signs and sends as. */
-export function sendingAs(account: StoredAccount): OutgoingAccount {
+/**
+ * The stored account in the shape the mail builder signs and sends as, with our
+ * usable private key when the message is signed (encrypted mail). Mail in the
+ * clear is not signed, so it needs no key and no unlock: its key field is empty.
+ *
+ * @throws ProtocolError `locked` when the key has a passphrase and is not unlocked
+ */
+export async function sendingAs(
+  services: Services,
+  account: StoredAccount,
+  signs = true,
+): Promise<OutgoingAccount> {
   return {
     addr: account.addr,
     name: account.name || undefined,
-    privateKeyArmored: account.privateKeyArmored,
+    privateKeyArmored: signs ? await ownPrivateKey(services, account) : '',
     keydata: base64ToBytes(account.keydata),
     prefer_encrypt: account.prefer_encrypt,
   };
@@ -212,7 +223,7 @@ export const composerSend: Handler<'composer.send'> = async (
       : [];
 
   const mime = await buildOutgoing(
-    sendingAs(account),
+    await sendingAs(services, account, certs !== null),
     {
       to,
       cc,

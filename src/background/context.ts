@@ -6,6 +6,8 @@ import type { KeyringStore, StoredAccount } from '../keyring/store';
 import type { Ticket, TicketStore } from './tickets';
 import { str } from './check';
 import type { OperationLimits } from './limits';
+import type { UnlockCache } from '../keyring/unlock-cache';
+import type { PromptWindows } from './prompts';
 import type { RequestName, Requests, SenderKind } from '../messaging/protocol';
 import type { SubmitResult } from '../webmail/ecosmail/contract';
 import { ProtocolError } from '../messaging/errors';
@@ -30,6 +32,13 @@ export interface Services {
   gmailToken(): Promise<string>;
   /** Clock in ms; a seam for tests. */
   now(): number;
+  /**
+   * Our private key while unlocked (session storage). Absent where no key is ever
+   * protected (most unit tests): a protected key then counts as locked.
+   */
+  unlocked?: UnlockCache;
+  /** Questions asked in our own popup window (unlock, confirmations). */
+  prompts?: PromptWindows;
 }
 
 /** The asking side of one request. */

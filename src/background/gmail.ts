@@ -19,6 +19,7 @@ import { requireAccount, type Handler, type Services } from './context';
 import { keysFor, recipientsOf, sendingAs } from './composing';
 import { str, strList } from './check';
 import type { ComposerTicket } from './tickets';
+import { ownPrivateKey } from './own-key';
 
 /** Plain-text bodies above this size are refused (characters). */
 const MAX_TEXT = 5_000_000;
@@ -91,7 +92,7 @@ export const gmailArmor: Handler<'gmail.armor'> = async (payload, caller, servic
   const armored = await encryptInline(
     str(payload.text, 'text', MAX_TEXT),
     certs,
-    account.privateKeyArmored,
+    await ownPrivateKey(services, account),
     new Date(services.now()),
   );
 
@@ -151,7 +152,7 @@ export const gmailSend: Handler<'gmail.send'> = async (payload, caller, services
   const certs = await keysFor(services, [...new Set([...to, ...cc])]);
 
   const mime = await buildOutgoing(
-    sendingAs(account),
+    await sendingAs(services, account),
     {
       to,
       cc,

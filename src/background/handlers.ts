@@ -24,6 +24,20 @@ import {
   peerKeysInspect,
 } from './key-import';
 import { backupRecord } from './backup';
+import {
+  protectionDuration,
+  protectionGet,
+  protectionLock,
+  protectionSet,
+  unlockAsk,
+} from './protection';
+import {
+  composerConfirm,
+  promptAnswer,
+  promptDescribe,
+  promptUnlock,
+  readerConfirm,
+} from './confirm';
 
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
@@ -52,4 +66,14 @@ export const handlers: HandlerTable = {
   'peerKeys.inspect': peerKeysInspect,
   'peerKeys.import': peerKeysImport,
   'backup.record': backupRecord,
+  'unlock.ask': unlockAsk,
+  'protection.lock': protectionLock,
+  'protection.get': protectionGet,
+  'protection.set': protectionSet,
+  'protection.duration': protectionDuration,
+  'reader.confirm': readerConfirm,
+  'composer.confirm': composerConfirm,
+  'prompt.describe': promptDescribe,
+  'prompt.unlock': promptUnlock,
+  'prompt.answer': promptAnswer,
 };

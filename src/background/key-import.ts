@@ -171,7 +171,7 @@ export const peerKeysImport: Handler<'peerKeys.import'> = async (
   const file = keyFileText(payload.armored);
   const fingerprints = strList(payload.fingerprints, 'fingerprints', 100_000, 64);
   if (fingerprints.length === 0) {
-    throw new ProtocolError('not-confirmed', 'no key was chosen for import');
+    throw new ProtocolError('nothing-chosen', 'no key was chosen for import');
   }
   const account = await services.keyring.getAccount();
   const certs = await peerCertificates(file, fingerprints);

@@ -18,6 +18,7 @@ import { KEY_BUDGET, VIEW_BUDGET } from './limits';
 import { skipReason } from '../mail/incoming';
 import { applyDecryptedMail } from '../mail/after-decryption';
 import { parseMailDetailed } from '../mime/parse';
+import { ownPrivateKey } from './own-key';
 
 /** Raw messages above this size are refused before parsing (bytes). */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -151,7 +152,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   };
   const result = await decryptMail(
     raw,
-    await decryptionKeysOf(account),
+    await decryptionKeysOf(account, await ownPrivateKey(services, account)),
     senderCerts(peer),
     parsed,
     { beforeBlock },

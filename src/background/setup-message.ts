@@ -23,6 +23,7 @@ import { isAddr, str } from './check';
 import { requireAccount, type Handler } from './context';
 import { recordBackup } from './backup';
 import { replaceAccountKey } from './key-replacement';
+import { ownPrivateKey } from './own-key';
 
 /**
  * The last Setup Message created, until it is sent.
@@ -52,7 +53,13 @@ export const setupMessageCreate: Handler<'setupMessage.create'> = async (
   };
   const code = generateSetupCode();
 
-  const mime = await buildSetupMessage(account, code, texts, new Date(services.now()));
+  const privateKeyArmored = await ownPrivateKey(services, account);
+  const mime = await buildSetupMessage(
+    { ...account, privateKeyArmored },
+    code,
+    texts,
+    new Date(services.now()),
+  );
   pending = { addr: account.addr, mime };
   return { code, mime };
 };

@@ -22,8 +22,13 @@ export interface StoredAccount {
   addr: string;
   name: string;
   fingerprint: string;
-  /** Armored secret key. Only the background ever reads this field. */
+  /**
+   * Armored secret key, passphrase-protected when `protected` is true. Only the
+   * background ever reads this field, through `src/background/own-key.ts`.
+   */
   privateKeyArmored: string;
+  /** The secret key is protected by the user's passphrase (absent: not protected). */
+  protected?: boolean;
   publicKeyArmored: string;
   /** Base64 of the minimal 5-packet key sent in our Autocrypt header. */
   keydata: string;
@@ -50,16 +55,20 @@ export interface PreviousKey {
   privateKeyArmored: string;
   /** When it was replaced (ms). */
   replacedAt: number;
+  /** It was passphrase-protected when replaced (absent: not protected). */
+  protected?: boolean;
 }
 
 /** The user's choices on the options page. */
 export interface Settings {
   /** Hide the Subject of encrypted mail outside the encryption (RFC 9788). */
   protect_headers: boolean;
+  /** How long a passphrase-protected key stays unlocked (minutes). */
+  unlock_minutes: number;
 }
 
 /** What a fresh install (and the version 2 migration) starts with. */
-export const DEFAULT_SETTINGS: Settings = { protect_headers: true };
+export const DEFAULT_SETTINGS: Settings = { protect_headers: true, unlock_minutes: 30 };
 
 const ACCOUNT = 'account';
 const SETTINGS = 'settings';

@@ -18,7 +18,10 @@ export type ProtocolErrorCode =
   | 'rate-limited'
   | 'key-file-too-large'
   | 'no-matching-uid'
-  | 'not-confirmed'
+  | 'nothing-chosen'
+  | 'locked'
+  | 'weak-passphrase'
+  | 'unknown-prompt'
   | 'internal';
 
 /**

@@ -9,7 +9,7 @@ import type { Recommendation } from '../autocrypt/recommendation';
 
 /** Where a message came from, as the background classifies it. */
 export type SenderKind =
-  'content' | 'reader' | 'composer' | 'setup' | 'options' | 'viewer';
+  'content' | 'reader' | 'composer' | 'setup' | 'options' | 'viewer' | 'unlock';
 
 /** The account as the extension pages may see it: never the secret key. */
 export interface AccountStatus {
@@ -110,6 +110,21 @@ export interface RecipientRecommendation {
   keyChangedAt: number | null;
 }
 
+/** A question asked in our popup window (`unlock.html`), as the popup shows it. */
+export type PromptView =
+  | { kind: 'unlock'; addr: string; fingerprint: string }
+  | { kind: 'confirm-decrypt'; from: string; subject: string }
+  | { kind: 'confirm-send'; recipients: string[]; encrypt: boolean };
+
+/** Whether our secret key has a passphrase, and whether it is unlocked now. */
+export interface ProtectionView {
+  protected: boolean;
+  /** Until when the key stays unlocked (ms); null when locked or not protected. */
+  unlockedUntil: number | null;
+  /** How long an unlock lasts (minutes). */
+  unlock_minutes: number;
+}
+
 /** Every request the background answers: payload, answer, allowed senders. */
 export interface Requests {
   'account.status': {
@@ -118,7 +133,13 @@ export interface Requests {
     senders: 'setup' | 'options' | 'composer' | 'reader' | 'content';
   };
   'account.create': {
-    request: { addr: string; name: string; prefer_encrypt: PreferEncrypt };
+    request: {
+      addr: string;
+      name: string;
+      prefer_encrypt: PreferEncrypt;
+      /** Protect the new key with this passphrase from the start (optional). */
+      passphrase?: string;
+    };
     response: AccountStatus;
     senders: 'setup';
   };
@@ -368,6 +389,68 @@ export interface Requests {
     response: { id: string; threadId: string };
     senders: 'composer';
   };
+  /** Opens our popup to ask the passphrase; answers once it was unlocked or closed. */
+  'unlock.ask': {
+    request: Record<string, never>;
+    response: { unlocked: boolean };
+    senders: 'reader' | 'composer' | 'options';
+  };
+  /** Forgets the unlocked key now ("Lock"). */
+  'protection.lock': {
+    request: Record<string, never>;
+    response: ProtectionView;
+    senders: 'options' | 'reader' | 'composer';
+  };
+  'protection.get': {
+    request: Record<string, never>;
+    response: ProtectionView;
+    senders: 'options' | 'setup';
+  };
+  /**
+   * Sets (`current` null), changes or removes (`next` null) the passphrase of our
+   * secret key; `current` must unlock a protected key.
+   */
+  'protection.set': {
+    request: { current: string | null; next: string | null };
+    response: ProtectionView;
+    senders: 'options' | 'setup';
+  };
+  /** How long an unlock lasts, in minutes. */
+  'protection.duration': {
+    request: { minutes: number };
+    response: ProtectionView;
+    senders: 'options';
+  };
+  /** The reader could not see its Decrypt click as visible: ask in our popup. */
+  'reader.confirm': {
+    request: { ticket: string };
+    response: { confirmed: boolean };
+    senders: 'reader';
+  };
+  /** The composer could not see its Send click as visible: ask in our popup. */
+  'composer.confirm': {
+    request: { ticket: string; to: string[]; cc: string[]; encrypt: boolean };
+    response: { confirmed: boolean };
+    senders: 'composer';
+  };
+  /** The popup reads the question it was opened for. */
+  'prompt.describe': {
+    request: { id: string };
+    response: PromptView;
+    senders: 'unlock';
+  };
+  /** The passphrase typed in the popup; a wrong one is answered `bad-passphrase`. */
+  'prompt.unlock': {
+    request: { id: string; passphrase: string };
+    response: { unlocked: true };
+    senders: 'unlock';
+  };
+  /** Confirm or Cancel in the popup. */
+  'prompt.answer': {
+    request: { id: string; agreed: boolean };
+    response: { done: true };
+    senders: 'unlock';
+  };
 }
 
 /** Name of a request. */
@@ -402,6 +485,16 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'gmail.armor': ['composer'],
     'gmail.dismiss': ['composer'],
     'gmail.send': ['composer'],
+    'unlock.ask': ['reader', 'composer', 'options'],
+    'protection.lock': ['options', 'reader', 'composer'],
+    'protection.get': ['options', 'setup'],
+    'protection.set': ['options', 'setup'],
+    'protection.duration': ['options'],
+    'reader.confirm': ['reader'],
+    'composer.confirm': ['composer'],
+    'prompt.describe': ['unlock'],
+    'prompt.unlock': ['unlock'],
+    'prompt.answer': ['unlock'],
   };
 
 /** A request on the wire. */

@@ -21,6 +21,7 @@ const PAGES: Record<string, SenderKind> = {
   '/setup.html': 'setup',
   '/options.html': 'options',
   '/viewer.html': 'viewer',
+  '/unlock.html': 'unlock',
 };
 
 /**

@@ -240,6 +240,33 @@ export async function unlockPrivateKey(
 }
 
 /**
+ * Protects our private key with a passphrase for storage: the same v4 key, its
+ * secret parts encrypted with AES-256 under an iterated and salted S2K (usage 254,
+ * SHA-1 check), the form GnuPG, Sequoia and every OpenPGP implementation read, so
+ * an exported key stays interoperable. {@link unlockPrivateKey} undoes it.
+ *
+ * @throws CryptoError `'bad-key'`, `'key-locked'` when the key is protected already
+ */
+export async function protectPrivateKey(
+  privateKeyArmored: string,
+  passphrase: string,
+): Promise<string> {
+  const key = await readPrivate(privateKeyArmored);
+  const locked = await openpgp.encryptKey({
+    privateKey: key,
+    passphrase,
+    // AEAD protection (usage 253) is RFC 9580 only; GnuPG 2.2 cannot read it.
+    config: {
+      ...CONFIG,
+      aeadProtect: false,
+      s2kType: openpgp.enums.s2k.iterated,
+      preferredSymmetricAlgorithm: openpgp.enums.symmetric.aes256,
+    },
+  });
+  return locked.armor();
+}
+
+/**
  * Signs `data` with our key and encrypts it to every recipient certificate and to
  * ourselves (spec "Message Encryption": "encrypted to the currently known Autocrypt
  * key of each recipient, as well as the sender's Autocrypt key").

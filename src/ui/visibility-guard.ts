@@ -32,14 +32,14 @@ export const SETTLE_MS = 1500;
 
 /**
  * Starts tracking `element`. Where the browser cannot track visibility the
- * guard answers true.
+ * guard answers false: the click is then confirmed in our popup window.
  */
 export function guardVisibility(element: Element): VisibilityGuard {
   if (!canTrackVisibility()) {
-    // TODO(2026-12-04): Firefox has no IntersectionObserver v2, so a frame
-    // made transparent by the page is not detected there; a confirmation
-    // step outside the page would close that gap.
-    return { isVisible: async () => true, stop: () => undefined };
+    // Firefox has no IntersectionObserver v2: a frame the page made
+    // transparent cannot be told from a visible one, so every click there
+    // is confirmed outside the page (see `src/background/confirm.ts`).
+    return { isVisible: async () => false, stop: () => undefined };
   }
 
   let visible = false;
@@ -59,12 +59,12 @@ export function guardVisibility(element: Element): VisibilityGuard {
   );
   observer.observe(element);
 
-  // A page that keeps our frame hidden or covered never gets a "yes" here.
+  // A page that keeps our frame hidden or covered never gets a "yes" here,
+  // and the frame asks in our popup window instead.
   // TODO(2026-12-04): one that reveals the frame within SETTLE_MS after the
-  // click still gets through (the user then sees our real UI). Waiting at
-  // all is needed because on a loaded machine Chromium reported a visible
-  // frame as not visible for a moment; a confirmation outside the page
-  // would close this gap.
+  // click still gets through without the popup (the user then sees our real
+  // UI). Waiting at all is needed because on a loaded machine Chromium
+  // reported a visible frame as not visible for a moment.
   const seenVisible = () =>
     new Promise<void>((resolve) => {
       waiters.push(resolve);

@@ -8,6 +8,7 @@ import type { Page } from 'playwright';
 import { launchWithExtension, setUpAccount, type ExtensionBrowser } from './browser';
 import { listPeers, waitForPeer } from './peers';
 import {
+  decryptAndWait,
   frame,
   openCompose,
   openMessage,
@@ -15,6 +16,7 @@ import {
   signIn,
   startTestWebmail,
 } from './webmail-page';
+import { clickAndClose, popupFrom } from './popup';
 import type { Webmail } from '../../webmail/server';
 
 const ALICE = 'alice@ecosmail.test';
@@ -61,34 +63,77 @@ describe('the webmail page cannot', () => {
     await webmail?.stop();
   });
 
-  it('EX-03 (partial: a visibility check, no confirmation outside the page) get a click on a frame it made transparent to count as consent', async () => {
+  it('EX-03 get a click on a frame it made transparent or covered to count as consent: it is confirmed in our popup window', async () => {
+    // How a vulnerable build fails: a reader that decrypts on any click shows the
+    // plaintext after the transparent click and opens no popup (popupFrom times
+    // out; checked once by skipping the confirmation in the reader: red); one
+    // that only refuses (the partial defence before) opens none either.
     await openMessage(alicePage, 'inbox', encryptedId);
     const reader = await frame(alicePage, 'reader');
     await reader.locator('[data-testid="decrypt"]').waitFor();
+    const styleFrame = (css: string) =>
+      alicePage.evaluate((text) => {
+        const f = document.querySelector('iframe[data-ecosmail-frame="reader"]');
+        (f as HTMLElement).style.cssText += text;
+      }, css);
 
-    // The page hides our frame under its own decoy; the user's click lands
-    // in our frame anyway. Without the visibility guard this decrypts.
-    await alicePage.evaluate(() => {
-      const f = document.querySelector('iframe[data-ecosmail-frame="reader"]');
-      (f as HTMLElement).style.opacity = '0';
-    });
+    // The page makes our frame transparent; the user's click lands in it anyway.
+    // The frame cannot see itself: our popup asks, and Cancel decrypts nothing.
+    await styleFrame('opacity: 0');
     await new Promise((r) => setTimeout(r, 300));
-    await reader.locator('[data-testid="decrypt"]').click();
+    const cancelled = await popupFrom(alice, () =>
+      reader.locator('[data-testid="decrypt"]').click(),
+    );
+    expect(
+      await cancelled.locator('[data-testid="prompt-text"]').textContent(),
+    ).toContain(BOB);
+    await clickAndClose(cancelled, 'cancel');
     await expect
       .poll(() => reader.locator('[data-testid="error"]').getAttribute('data-code'))
-      .toBe('not-visible');
+      .toBe('not-confirmed');
     expect(await reader.locator('[data-testid="plaintext"]').count()).toBe(0);
 
-    // Positive control: shown again, the same click decrypts.
+    // Shown again but covered by the page's decoy, which lets clicks through:
+    // Confirm in our popup decrypts.
+    await styleFrame('opacity: 1');
     await alicePage.evaluate(() => {
-      const f = document.querySelector('iframe[data-ecosmail-frame="reader"]');
-      (f as HTMLElement).style.opacity = '1';
+      const f = document.querySelector('iframe[data-ecosmail-frame="reader"]')!;
+      const box = f.getBoundingClientRect();
+      const decoy = document.createElement('div');
+      decoy.id = 'decoy';
+      decoy.textContent = 'Click to see your prize';
+      Object.assign(decoy.style, {
+        position: 'fixed',
+        left: `${box.left}px`,
+        top: `${box.top}px`,
+        width: `${box.width}px`,
+        height: `${box.height}px`,
+        background: 'white',
+        pointerEvents: 'none',
+        zIndex: '99999',
+      });
+      document.body.append(decoy);
     });
     await new Promise((r) => setTimeout(r, 300));
-    await reader.locator('[data-testid="decrypt"]').click();
+    const confirmed = await popupFrom(alice, () =>
+      reader.locator('[data-testid="decrypt"]').click({ force: true }),
+    );
+    await clickAndClose(confirmed, 'confirm');
     await expect
       .poll(() => reader.locator('[data-testid="plaintext"]').textContent())
       .toContain('Encrypted hello');
+    await alicePage.evaluate(() => document.getElementById('decoy')?.remove());
+
+    // Positive control: in plain sight, the click decrypts with no popup at all.
+    let popups = 0;
+    const count = () => void popups++;
+    alice.context.on('page', count);
+    await openMessage(alicePage, 'sent', (await webmail.mailbox(ALICE, 'sent'))[0]!.id);
+    await openMessage(alicePage, 'inbox', encryptedId);
+    const again = await frame(alicePage, 'reader');
+    expect(await decryptAndWait(again)).toContain('Encrypted hello');
+    alice.context.off('page', count);
+    expect(popups).toBe(0);
   });
 
   it('plant a key through a blob: URL holding a forged mail', async () => {

@@ -34,6 +34,7 @@ import {
   textOf,
 } from './webmail-page';
 import { startTestWebmail } from '../e2e/webmail-page';
+import { confirmInPopup } from './popup';
 import { documentShows } from '../shared/page-sight';
 import {
   makeCorrespondent,
@@ -121,7 +122,7 @@ describe('Firefox: the add-on end to end', () => {
     await composer.type('#body', secret);
     await pageSeesNoSecret();
     await backgroundSuspended(firefox);
-    await sendAndWait(page, composer);
+    await sendAndWait(page, composer, () => confirmInPopup(firefox));
     await pageSeesNoSecret();
 
     // What left for Dana's provider is PGP/MIME; Dana decrypts it and
@@ -153,6 +154,8 @@ describe('Firefox: the add-on end to end', () => {
     expect(await textOf(reader, '[data-testid="plaintext"]')).toBe('');
     await backgroundSuspended(firefox);
     await reader.click('[data-testid="decrypt"]');
+    // Firefox cannot see whether the page hid our frame: confirmed in our popup.
+    await confirmInPopup(firefox);
 
     const shown = await waitFor('the decrypted text', async () => {
       const text = await textOf(reader, '[data-testid="plaintext"]');

@@ -76,8 +76,14 @@ export async function textOf(frame: Frame | Page, selector: string): Promise<str
  * message and says "Sent". An error shown by the composer fails with its
  * text.
  */
-export async function sendAndWait(page: Page, composer: Frame): Promise<void> {
+export async function sendAndWait(
+  page: Page,
+  composer: Frame,
+  confirm?: () => Promise<void>,
+): Promise<void> {
   await composer.click('[data-testid="send"]');
+  // Firefox: the click is confirmed in our popup window (see test/firefox/popup.ts).
+  await confirm?.();
   await waitFor(
     'the webmail to say "Sent"',
     async () => {

@@ -92,7 +92,10 @@ describe('KeyringStore settings (schema 2)', () => {
     area.data.set('peer:carol@example.com', peer('carol@example.com', 5));
 
     const store = new KeyringStore(area);
-    expect(await store.getSettings()).toEqual({ protect_headers: true });
+    expect(await store.getSettings()).toEqual({
+      protect_headers: true,
+      unlock_minutes: 30,
+    });
     expect(area.data.get('meta')).toEqual({ schema_version: 2 });
     expect(area.data.get('settings')).toEqual({ protect_headers: true });
     expect((await store.getPeer('carol@example.com'))?.last_seen).toBe(5);
@@ -101,7 +104,10 @@ describe('KeyringStore settings (schema 2)', () => {
   it('should keep a stored choice through updates', async () => {
     const store = new KeyringStore(memoryArea());
     await store.updateSettings({ protect_headers: false });
-    expect(await store.getSettings()).toEqual({ protect_headers: false });
+    expect(await store.getSettings()).toEqual({
+      protect_headers: false,
+      unlock_minutes: 30,
+    });
   });
 
   it('should change the account in the write queue', async () => {

@@ -279,7 +279,7 @@ describe('own-key import', () => {
 
     const { data } = await decryptAndVerify({
       message: oldMail,
-      decryptionKeysArmored: await decryptionKeysOf(account),
+      decryptionKeysArmored: await decryptionKeysOf(account, account.privateKeyArmored),
       verificationCerts: [],
     });
     expect(new TextDecoder().decode(data)).toBe('to the old key');
