@@ -79,7 +79,7 @@ describe('attack suite: composing and our pages', () => {
 
   // Vulnerable (FlowCrypt PR #3453): an extension page that writes its URL or
   // a mail's subject/name into the DOM as HTML runs the attacker's script.
-  it('EX-07 (partial: no Trusted Types policy yet) markup in our frame URL does not run', async () => {
+  it('EX-07 markup in our frame URL does not run', async () => {
     const reader = await browser.openExtensionPage(
       `reader.html#${encodeURIComponent(`"></pre>${PWN}`)}`,
     );
@@ -139,14 +139,70 @@ describe('attack suite: composing and our pages', () => {
     expect(policy).not.toMatch(/unsafe-eval|unsafe-inline'[^;]*script/);
 
     // Control that the policy is live: an inline script added to our page does not run.
+    // Trusted Types would refuse its text first, so the text is made trusted through
+    // an allowed policy name: what stops it then is `script-src 'self'`.
     const ran = await options.evaluate(async () => {
+      type Factory = {
+        createPolicy(
+          name: string,
+          rules: { createScript(s: string): string },
+        ): { createScript(s: string): string };
+      };
+      const factory = (globalThis as { trustedTypes?: Factory }).trustedTypes;
+      const script = 'window.inlineRan = 1';
       const s = document.createElement('script');
-      s.textContent = 'window.inlineRan = 1';
+      s.text = factory
+        ? factory
+            .createPolicy('dompurify', { createScript: (x) => x })
+            .createScript(script)
+        : script;
       document.body.append(s);
       await new Promise((r) => setTimeout(r, 100));
       return (window as { inlineRan?: number }).inlineRan;
     });
     expect(ran).toBeUndefined();
     await options.close();
+  });
+
+  // Vulnerable: without `require-trusted-types-for 'script'` each assignment below
+  // takes the string and `threw` is false (checked by dropping the directive from
+  // wxt.config.ts: this test fails on the first page).
+  it('EX-07 Trusted Types: a string assigned to an HTML sink throws in every extension page', async () => {
+    for (const name of ['options', 'setup', 'reader', 'composer', 'viewer']) {
+      const ours = await browser.openExtensionPage(`${name}.html`);
+      const result = await ours.evaluate(() => {
+        const attempt = (assign: () => void) => {
+          try {
+            assign();
+            return false;
+          } catch (err) {
+            return err instanceof TypeError;
+          }
+        };
+        const holder = document.createElement('div');
+        const frame = document.createElement('iframe');
+        type Factory = { createPolicy(name: string, rules: object): unknown };
+        const stranger = (globalThis as { trustedTypes?: Factory }).trustedTypes;
+        return {
+          // The sink under test: the rule against markup strings is the point here.
+          // eslint-disable-next-line no-restricted-syntax
+          innerHTML: attempt(() => (holder.innerHTML = '<b>x</b>')),
+          srcdoc: attempt(() => (frame.srcdoc = '<b>x</b>')),
+          // Only our two policy names are allowed: another name is refused.
+          otherPolicy: attempt(() =>
+            stranger?.createPolicy('stranger', { createHTML: (s: string) => s }),
+          ),
+          // Positive control: plain text still goes in as text.
+          text: ((holder.textContent = '<b>x</b>'), holder.children.length === 0),
+        };
+      });
+      expect(result, name).toEqual({
+        innerHTML: true,
+        srcdoc: true,
+        otherPolicy: true,
+        text: true,
+      });
+      await ours.close();
+    }
   });
 });
