@@ -9,7 +9,10 @@
  * - `GET  /api/messages/<folder>/<id>`       → `MessageDetail`
  * - `GET  /api/messages/<folder>/<id>/raw`   → the exact bytes, `message/rfc822`
  * - `POST /api/send` with `{ recipients, mime }`  → `{ ok: true, id }` or `{ ok: false,
- *   error }`
+ *   error }`; a Message-ID this account sent already (or is sending) is refused with
+ *   409 `{ ok: false, alreadySent: true, error: 'already sent' }`
+ * - `GET  /api/send-status/<Message-ID>`      → `{ messageId, state }`, state one of
+ *   `sent`, `sending`, `not-sent` (for a sender that lost the answer to a send)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Accounts } from './accounts.ts';
@@ -23,6 +26,7 @@ import type { Sessions } from './sessions.ts';
 import { MAX_MESSAGE_BYTES } from './smtp.ts';
 import type { SmtpSubmitter } from './smtp.ts';
 import { checkSubmission } from './submission.ts';
+import { messageIdOf, SentLedger } from './sent-ledger.ts';
 
 /** What the API handlers work with. */
 export interface ApiContext {
@@ -46,6 +50,7 @@ const MAX_SEND_BODY = 2 * MAX_MESSAGE_BYTES + 1024 * 1024;
 /** Makes the handler for every `/api/` request. */
 export function makeApi(ctx: ApiContext) {
   const summaries = new SummaryCache();
+  const ledger = new SentLedger(ctx.store);
 
   const routes: { method: string; pattern: RegExp; handler: (m: string[]) => Handler }[] =
     [
@@ -64,7 +69,12 @@ export function makeApi(ctx: ApiContext) {
         pattern: /^\/api\/messages\/([a-z]+)\/([^/]+)\/raw$/,
         handler: ([folder, id]) => rawMessage(ctx, toFolder(folder), id ?? ''),
       },
-      { method: 'POST', pattern: /^\/api\/send$/, handler: () => send(ctx) },
+      { method: 'POST', pattern: /^\/api\/send$/, handler: () => send(ctx, ledger) },
+      {
+        method: 'GET',
+        pattern: /^\/api\/send-status\/([^/]+)$/,
+        handler: ([id]) => sendStatus(ledger, id ?? ''),
+      },
     ];
 
   return async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
@@ -129,7 +139,7 @@ function rawMessage(ctx: ApiContext, folder: Folder, id: string): Handler {
   };
 }
 
-function send(ctx: ApiContext): Handler {
+function send(ctx: ApiContext, ledger: SentLedger): Handler {
   return async (req, res, account) => {
     checkOrigin(req);
     const body = await readJson(req, MAX_SEND_BODY);
@@ -141,17 +151,42 @@ function send(ctx: ApiContext): Handler {
     if (bytes.length > MAX_MESSAGE_BYTES) {
       return sendJson(res, 413, { ok: false, error: 'message too large' });
     }
+
+    // Sends are idempotent per Message-ID: a retry of a mail that went out (its
+    // sender lost the answer) must not reach the recipients twice.
+    const messageId = messageIdOf(mime);
+    if (messageId && !(await ledger.claim(account, messageId))) {
+      ctx.log.info(`send: ${account} already sent ${messageId}`);
+      return sendJson(res, 409, { ok: false, alreadySent: true, error: 'already sent' });
+    }
+    let sent = false;
     try {
       await ctx.submitter.submit(bytes, { from: account, to: recipients });
+      sent = true;
     } catch (err) {
       ctx.log.warn('send: submission refused', err);
       const reason = err instanceof Error ? err.message : 'unknown error';
       return sendJson(res, 502, { ok: false, error: `not sent: ${reason}` });
+    } finally {
+      if (messageId) await ledger.finish(account, messageId, sent);
     }
     // Only what actually went out is kept as sent, and exactly as it went out.
     const id = await ctx.store.add(account, 'sent', bytes);
     ctx.log.info(`send: ${account} sent ${bytes.length} bytes to ${recipients.length}`);
     sendJson(res, 200, { ok: true, id });
+  };
+}
+
+function sendStatus(ledger: SentLedger, encoded: string): Handler {
+  return async (_req, res, account) => {
+    let messageId = '';
+    try {
+      messageId = decodeURIComponent(encoded);
+    } catch {
+      // Left empty: refused below.
+    }
+    if (!/^<[^<>\s]+>$/.test(messageId)) throw new HttpError(400, 'not a Message-ID');
+    sendJson(res, 200, { messageId, state: await ledger.state(account, messageId) });
   };
 }
 

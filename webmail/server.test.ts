@@ -200,6 +200,41 @@ describe('POST /api/send', () => {
     });
     expect(res.status).toBe(403);
   });
+
+  it('should send one Message-ID once, answer "already sent" after, and say so', async () => {
+    const cookie = await signIn(ALICE);
+    const raw = plainMail(ALICE, BOB, 'once', 'only one copy');
+    const messageId = /Message-ID: (<[^>]+>)/.exec(raw)![1]!;
+    const status = async () => {
+      const res = await api(`/api/send-status/${encodeURIComponent(messageId)}`, cookie);
+      return ((await res.json()) as { state: string }).state;
+    };
+    const before = (await webmail.mailbox(BOB, 'inbox')).length;
+    expect(await status()).toBe('not-sent');
+
+    // Two at once and one after: exactly one goes out.
+    const answers = await Promise.all([
+      send(cookie, [BOB], raw),
+      send(cookie, [BOB], raw),
+    ]).then((all) => all.map((r) => r.status).sort());
+    expect(answers).toEqual([200, 409]);
+    const again = await send(cookie, [BOB], raw);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ ok: false, alreadySent: true });
+    expect(await status()).toBe('sent');
+    expect((await webmail.mailbox(BOB, 'inbox')).length - before).toBe(1);
+
+    // Positive control: another Message-ID with the same text goes out.
+    expect((await send(cookie, [BOB], plainMail(ALICE, BOB, 'once', 'x'))).status).toBe(
+      200,
+    );
+    // Another account's ledger is its own: Bob never sent that id.
+    const bobsView = await api(
+      `/api/send-status/${encodeURIComponent(messageId)}`,
+      await signIn(BOB),
+    );
+    expect(await bobsView.json()).toMatchObject({ state: 'not-sent' });
+  });
 });
 
 describe('GET /api/messages/<folder>/<id>/raw', () => {

@@ -16,6 +16,31 @@ const ticket = location.hash.slice(1);
 /** Recommendation requests wait until typing pauses. */
 const RECOMMEND_DELAY_MS = 250;
 
+/** How often, and how far apart, the composer asks where a lost send stands. */
+const STATUS_TRIES = 15;
+const STATUS_PAUSE_MS = 1000;
+
+type SendState = Requests['composer.sendStatus']['response']['state'];
+
+/**
+ * Where this slot's send stands after its answer was lost: the worker may be
+ * starting again (the request fails) or the page may still be sending; both are
+ * waited out for a while.
+ */
+async function sendOutcome(): Promise<SendState> {
+  let state: SendState = 'unknown';
+  for (let i = 0; i < STATUS_TRIES; i++) {
+    try {
+      state = (await request('composer.sendStatus', { ticket })).state;
+      if (state === 'sent' || state === 'not-sent') return state;
+    } catch {
+      state = 'unknown';
+    }
+    await new Promise((r) => setTimeout(r, STATUS_PAUSE_MS));
+  }
+  return state;
+}
+
 function addresses(field: string): string[] {
   return field
     .split(/[,;\s]+/)
@@ -37,8 +62,9 @@ function Composer() {
   const [encrypt, setEncrypt] = useState(false);
   const [touched, setTouched] = useState(false);
   const [state, setState] = useState<
-    'editing' | 'sending' | 'sent' | 'gmail-inserted' | 'gmail-sent'
+    'editing' | 'sending' | 'checking' | 'sent' | 'gmail-inserted' | 'gmail-sent'
   >('editing');
+  const [outcomeUnknown, setOutcomeUnknown] = useState(false);
   const [gmailApi, setGmailApi] = useState(false);
   const [attachKey, setAttachKey] = useState(true);
   const [error, setError] = useState<unknown>(null);
@@ -94,6 +120,7 @@ function Composer() {
     }
     setState('sending');
     setError(null);
+    setOutcomeUnknown(false);
     try {
       await request('composer.send', {
         ticket,
@@ -105,6 +132,16 @@ function Composer() {
       });
       setState('sent');
     } catch (err) {
+      // The answer can be lost while the mail went out (attack suite MV-02: the
+      // worker stopped after the page sent). Ask before offering Send again; a
+      // retry is the same Message-ID anyway, which the webmail never sends twice.
+      setState('checking');
+      const outcome = await sendOutcome();
+      if (outcome === 'sent') {
+        setState('sent');
+        return;
+      }
+      setOutcomeUnknown(outcome !== 'not-sent');
       setError(err);
       setState('editing');
     }
@@ -261,12 +298,22 @@ function Composer() {
             type="button"
             ref={sendButton}
             onClick={send}
-            disabled={state === 'sending' || !ready}
+            disabled={state === 'sending' || state === 'checking' || !ready}
             data-testid="send"
           >
             {state === 'sending' ? t('composerSending') : t('composerSend')}
           </button>
         </p>
+        {state === 'checking' && (
+          <p class="status" data-testid="checking-sent">
+            {t('composerCheckingSent')}
+          </p>
+        )}
+        {outcomeUnknown && (
+          <p class="status warn" data-testid="send-unknown">
+            {t('composerSendUnknown')}
+          </p>
+        )}
         <ErrorLine error={error} />
       </div>
     </main>

@@ -14,6 +14,7 @@ import {
   composerRecommend,
   composerRegister,
   composerSend,
+  composerSendStatus,
 } from './composing';
 import { peersList } from './peers';
 import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
@@ -40,4 +41,5 @@ export const handlers: HandlerTable = {
   'gmail.armor': gmailArmor,
   'gmail.dismiss': gmailDismiss,
   'gmail.send': gmailSend,
+  'composer.sendStatus': composerSendStatus,
 };

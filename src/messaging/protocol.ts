@@ -209,7 +209,14 @@ export interface Requests {
       text: string;
       encrypt: boolean;
     };
-    response: { encrypted: boolean };
+    /** `alreadySent`: an earlier try of this compose session had gone out. */
+    response: { encrypted: boolean; alreadySent: boolean };
+    senders: 'composer';
+  };
+  /** Where this compose slot's send stands, after the answer to a send was lost. */
+  'composer.sendStatus': {
+    request: { ticket: string };
+    response: { state: 'sent' | 'sending' | 'not-sent' | 'unknown' };
     senders: 'composer';
   };
   'peers.list': {
@@ -292,6 +299,7 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'gmail.armor': ['composer'],
     'gmail.dismiss': ['composer'],
     'gmail.send': ['composer'],
+    'composer.sendStatus': ['composer'],
   };
 
 /** A request on the wire. */
@@ -312,7 +320,14 @@ export const CHANNEL = 'ecosmail-autocrypt/1';
 export interface PageSubmit {
   channel: typeof CHANNEL;
   name: 'page.submit';
-  payload: { composeId: string; recipients: string[]; mime: string };
+  payload: { composeId: string; recipients: string[]; mime: string; messageId?: string };
+}
+
+/** Background → EcosMail content script: where does this send id stand? */
+export interface PageSendStatus {
+  channel: typeof CHANNEL;
+  name: 'page.sendStatus';
+  payload: { messageId: string };
 }
 
 /** Background → Gmail content script: close our composer in that compose window. */

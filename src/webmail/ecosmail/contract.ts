@@ -71,6 +71,14 @@ export const EVENTS = {
   submit: 'ecosmail:submit',
   /** Page → extension: outcome of a submission. Detail: {@link SubmitResult}. */
   submitResult: 'ecosmail:submit-result',
+  /**
+   * Extension → page: where does this Message-ID stand? Asked when the extension
+   * lost the answer to a submission (its worker stopped, the wait timed out), before
+   * it lets the user send again. Detail: {@link SendStatusRequest}.
+   */
+  sendStatus: 'ecosmail:send-status',
+  /** Page → extension: the answer. Detail: {@link SendStatusResult}. */
+  sendStatusResult: 'ecosmail:send-status-result',
 } as const;
 
 /** JSON in the detail of {@link EVENTS.submit}. */
@@ -84,6 +92,12 @@ export interface SubmitRequest {
   recipients: string[];
   /** The complete RFC 5322 message, CRLF line ends; submit byte for byte. */
   mime: string;
+  /**
+   * The message's Message-ID (with angle brackets), fixed for one compose session:
+   * the send id. Sends are idempotent per id: the page must never send the same
+   * Message-ID twice, and answers a repeat with `ok: true, alreadySent: true`.
+   */
+  messageId?: string;
 }
 
 /** JSON in the detail of {@link EVENTS.submitResult}. */
@@ -93,4 +107,28 @@ export interface SubmitResult {
   ok: boolean;
   /** Human-readable reason when `ok` is false. */
   error?: string;
+  /** The request's `messageId`, echoed. */
+  messageId?: string;
+  /** This Message-ID went out before, by an earlier submission; not sent again. */
+  alreadySent?: boolean;
+}
+
+/** Where a send id stands, as the page's provider knows it. */
+export type SendState = 'sent' | 'sending' | 'not-sent' | 'unknown';
+
+/** JSON in the detail of {@link EVENTS.sendStatus}. */
+export interface SendStatusRequest {
+  v: typeof CONTRACT_VERSION;
+  /** Echoed in the result. */
+  requestId: string;
+  /** The Message-ID of the submission in question, with angle brackets. */
+  messageId: string;
+}
+
+/** JSON in the detail of {@link EVENTS.sendStatusResult}. */
+export interface SendStatusResult {
+  v: typeof CONTRACT_VERSION;
+  requestId: string;
+  messageId: string;
+  state: SendState;
 }
