@@ -13,6 +13,9 @@
  *   409 `{ ok: false, alreadySent: true, error: 'already sent' }`
  * - `GET  /api/send-status/<Message-ID>`      → `{ messageId, state }`, state one of
  *   `sent`, `sending`, `not-sent` (for a sender that lost the answer to a send)
+ * - `POST /api/drafts` with `{ mime, replaces? }` → `{ ok: true, id }`: stores a draft
+ *   (the extension's are encrypted to their author), removing the one it replaces
+ * - `DELETE /api/messages/drafts/<id>`        → `{ ok }`: a sent or dropped draft
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Accounts } from './accounts.ts';
@@ -25,7 +28,8 @@ import type { MessageSummary } from './parse.ts';
 import type { Sessions } from './sessions.ts';
 import { MAX_MESSAGE_BYTES } from './smtp.ts';
 import type { SmtpSubmitter } from './smtp.ts';
-import { checkSubmission } from './submission.ts';
+import { checkSubmission, fromAddresses } from './submission.ts';
+import { normalizeAddress } from './accounts.ts';
 import { messageIdOf, SentLedger } from './sent-ledger.ts';
 
 /** What the API handlers work with. */
@@ -70,6 +74,12 @@ export function makeApi(ctx: ApiContext) {
         handler: ([folder, id]) => rawMessage(ctx, toFolder(folder), id ?? ''),
       },
       { method: 'POST', pattern: /^\/api\/send$/, handler: () => send(ctx, ledger) },
+      { method: 'POST', pattern: /^\/api\/drafts$/, handler: () => saveDraft(ctx) },
+      {
+        method: 'DELETE',
+        pattern: /^\/api\/messages\/drafts\/([^/]+)$/,
+        handler: ([id]) => deleteDraft(ctx, id ?? ''),
+      },
       {
         method: 'GET',
         pattern: /^\/api\/send-status\/([^/]+)$/,
@@ -86,13 +96,17 @@ export function makeApi(ctx: ApiContext) {
       if (!account) throw new HttpError(401, 'not signed in');
       return sendJson(res, 200, { account });
     }
+    let known = false;
     for (const route of routes) {
       const match = route.pattern.exec(pathname);
       if (!match) continue;
-      if (req.method !== route.method) throw new HttpError(405, 'method not allowed');
+      known = true;
+      // One path may have a route per method (a draft is read and deleted).
+      if (req.method !== route.method) continue;
       if (!account) throw new HttpError(401, 'not signed in');
       return route.handler(match.slice(1))(req, res, account);
     }
+    if (known) throw new HttpError(405, 'method not allowed');
     throw new HttpError(404, 'no such API route');
   };
 }
@@ -174,6 +188,37 @@ function send(ctx: ApiContext, ledger: SentLedger): Handler {
     const id = await ctx.store.add(account, 'sent', bytes);
     ctx.log.info(`send: ${account} sent ${bytes.length} bytes to ${recipients.length}`);
     sendJson(res, 200, { ok: true, id });
+  };
+}
+
+function saveDraft(ctx: ApiContext): Handler {
+  return async (req, res, account) => {
+    checkOrigin(req);
+    const body = (await readJson(req, MAX_SEND_BODY)) as Record<string, unknown> | null;
+    const mime = body?.mime;
+    const replaces = body?.replaces;
+    if (typeof mime !== 'string' || !mime.endsWith('\r\n') || /(^|[^\r])\n/.test(mime)) {
+      return sendJson(res, 400, { ok: false, error: 'mime: a CRLF message is expected' });
+    }
+    const senders = fromAddresses(mime);
+    if (senders.length !== 1 || normalizeAddress(senders[0] ?? '') !== account) {
+      return sendJson(res, 403, { ok: false, error: `mime: From must be ${account}` });
+    }
+    const bytes = Buffer.from(mime, 'utf8');
+    if (bytes.length > MAX_MESSAGE_BYTES) {
+      return sendJson(res, 413, { ok: false, error: 'draft too large' });
+    }
+    // The new version is stored before the old one goes: a crash keeps one of them.
+    const id = await ctx.store.add(account, 'drafts', bytes);
+    if (typeof replaces === 'string') await ctx.store.remove(account, 'drafts', replaces);
+    sendJson(res, 200, { ok: true, id });
+  };
+}
+
+function deleteDraft(ctx: ApiContext, id: string): Handler {
+  return async (req, res, account) => {
+    checkOrigin(req);
+    sendJson(res, 200, { ok: await ctx.store.remove(account, 'drafts', id) });
   };
 }
 

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from '../../src/messaging/client';
 import type { Requests } from '../../src/messaging/protocol';
 import { t } from '../../src/ui/i18n';
@@ -15,6 +15,9 @@ const ticket = location.hash.slice(1);
 
 /** Recommendation requests wait until typing pauses. */
 const RECOMMEND_DELAY_MS = 250;
+
+/** A draft is saved once typing pauses this long (and when the frame is left). */
+const DRAFT_DELAY_MS = 1500;
 
 /** How often, and how far apart, the composer asks where a lost send stands. */
 const STATUS_TRIES = 15;
@@ -65,6 +68,13 @@ function Composer() {
     'editing' | 'sending' | 'checking' | 'sent' | 'gmail-inserted' | 'gmail-sent'
   >('editing');
   const [outcomeUnknown, setOutcomeUnknown] = useState(false);
+  // Drafts: `edits` counts the user's changes, `savedEdits` is the count the page
+  // last stored; `restoring` while a stored draft waits for its click.
+  const [edits, setEdits] = useState(0);
+  const [savedEdits, setSavedEdits] = useState(0);
+  const draftSaved = edits > 0 && savedEdits === edits;
+  const [restoring, setRestoring] = useState(false);
+  const [restoreButton, isRestoreVisible] = useVisibility();
   const [gmailApi, setGmailApi] = useState(false);
   const [attachKey, setAttachKey] = useState(true);
   const [error, setError] = useState<unknown>(null);
@@ -81,8 +91,73 @@ function Composer() {
       setTo(o.to.join(', '));
       setCc(o.cc.join(', '));
       setSubject(o.subject);
+      setRestoring(o.hasDraft);
     }, setError);
   }, []);
+
+  // RO-03: the draft is saved encrypted to our own key, through the page, never as
+  // text. Not while a stored draft waits to be restored: that would replace it.
+  const canSaveDraft = !!opened && !opened.gmail && !restoring && state === 'editing';
+  const fields = { to: addresses(to), cc: addresses(cc), subject, text };
+  const pending = useRef<{ fields: typeof fields; edits: number } | null>(null);
+  pending.current = canSaveDraft && edits > savedEdits ? { fields, edits } : null;
+
+  const saveDraft = () => {
+    const draft = pending.current;
+    if (!draft) return;
+    pending.current = null;
+    request('composer.saveDraft', { ticket, ...draft.fields }).then(
+      ({ saved }) => {
+        if (saved) setSavedEdits((n) => Math.max(n, draft.edits));
+        // A failed save shows no error: the text is still here, "Draft saved" is not
+        // shown, and the next pause tries again.
+      },
+      () => {},
+    );
+  };
+
+  useEffect(() => {
+    if (!pending.current) return;
+    const timer = setTimeout(saveDraft, DRAFT_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [edits, canSaveDraft]);
+
+  // Leaving (tab hidden, frame unloaded): save what the pause has not saved yet.
+  useEffect(() => {
+    const onLeave = () => {
+      if (document.visibilityState === 'hidden') saveDraft();
+    };
+    document.addEventListener('visibilitychange', onLeave);
+    window.addEventListener('pagehide', saveDraft);
+    return () => {
+      document.removeEventListener('visibilitychange', onLeave);
+      window.removeEventListener('pagehide', saveDraft);
+    };
+  }, []);
+
+  const edit = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    setEdits((n) => n + 1);
+  };
+
+  // Decrypting the stored draft uses our private key: only from this click (RO-04).
+  const restore = async () => {
+    if (!(await isRestoreVisible())) {
+      setError(new LocalError('not-visible'));
+      return;
+    }
+    setError(null);
+    try {
+      const draft = await request('composer.restoreDraft', { ticket });
+      setTo(draft.to.join(', '));
+      setCc(draft.cc.join(', '));
+      setSubject(draft.subject);
+      setText(draft.text);
+      setRestoring(false);
+    } catch (err) {
+      setError(err);
+    }
+  };
 
   useEffect(() => {
     if (!opened) return;
@@ -187,6 +262,19 @@ function Composer() {
       {/* No <form>: Enter in a field must never send. */}
       <div>
         <p class="muted">{t('composerFrom', opened?.from ?? '…')}</p>
+        {restoring && (
+          <p>
+            <button
+              type="button"
+              ref={restoreButton}
+              onClick={restore}
+              data-testid="restore-draft"
+            >
+              {t('composerRestoreDraft')}
+            </button>{' '}
+            <span class="muted">{t('composerRestoreDraftHint')}</span>
+          </p>
+        )}
         {wrongAccount && (
           <p class="status bad" data-testid="wrong-account">
             {t('composerWrongAccount', [wrongAccount, opened?.from ?? ''])}
@@ -197,14 +285,14 @@ function Composer() {
           id="to"
           type="text"
           value={to}
-          onInput={(e) => setTo(e.currentTarget.value)}
+          onInput={(e) => edit(setTo)(e.currentTarget.value)}
         />
         <label for="cc">{t('composerCc')}</label>
         <input
           id="cc"
           type="text"
           value={cc}
-          onInput={(e) => setCc(e.currentTarget.value)}
+          onInput={(e) => edit(setCc)(e.currentTarget.value)}
         />
         {advice && <RecommendationLine advice={advice} />}
         <label for="subject">{t('composerSubject')}</label>
@@ -212,13 +300,13 @@ function Composer() {
           id="subject"
           type="text"
           value={subject}
-          onInput={(e) => setSubject(e.currentTarget.value)}
+          onInput={(e) => edit(setSubject)(e.currentTarget.value)}
         />
         <label for="body">{t('composerBody')}</label>
         <textarea
           id="body"
           value={text}
-          onInput={(e) => setText(e.currentTarget.value)}
+          onInput={(e) => edit(setText)(e.currentTarget.value)}
         />
         {opened?.gmail && (
           <div>
@@ -304,6 +392,11 @@ function Composer() {
             {state === 'sending' ? t('composerSending') : t('composerSend')}
           </button>
         </p>
+        {draftSaved && !restoring && (
+          <p class="muted" data-testid="draft-saved">
+            {t('composerDraftSaved')}
+          </p>
+        )}
         {state === 'checking' && (
           <p class="status" data-testid="checking-sent">
             {t('composerCheckingSent')}

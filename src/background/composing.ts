@@ -104,6 +104,7 @@ export const composerRegister: Handler<'composer.register'> = async (
     inReplyTo,
     references: strList(payload.references, 'references', 100, 1000),
     pageAccount,
+    ...(payload.draft ? { draft: str(payload.draft, 'draft', 2_000_000) } : {}),
     messageId: newMessageId(account?.addr ?? pageAccount ?? 'ecosmail.invalid'),
     created: services.now(),
   });
@@ -130,6 +131,7 @@ export const composerOpen: Handler<'composer.open'> = async (
     replyToEncrypted: await replyToEncrypted(services, t.inReplyTo),
     pageAccount: t.pageAccount,
     gmail: t.gmail !== undefined,
+    hasDraft: !!t.draft,
   };
 };
 

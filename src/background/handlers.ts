@@ -17,6 +17,7 @@ import {
   composerSendStatus,
 } from './composing';
 import { peersList } from './peers';
+import { composerRestoreDraft, composerSaveDraft } from './drafts';
 import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
 
 export const handlers: HandlerTable = {
@@ -42,4 +43,6 @@ export const handlers: HandlerTable = {
   'gmail.dismiss': gmailDismiss,
   'gmail.send': gmailSend,
   'composer.sendStatus': composerSendStatus,
+  'composer.saveDraft': composerSaveDraft,
+  'composer.restoreDraft': composerRestoreDraft,
 };

@@ -43,6 +43,8 @@ export interface ComposerTicket {
    * the send id that makes a retried send the same message (attack suite MV-02).
    */
   messageId?: string;
+  /** Base64 of a stored draft the page offered for this slot (ciphertext). */
+  draft?: string;
   created: number;
 }
 

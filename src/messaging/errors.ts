@@ -16,6 +16,7 @@ export type ProtocolErrorCode =
   | 'wrong-account'
   | 'not-authorised'
   | 'rate-limited'
+  | 'no-draft'
   | 'internal';
 
 /**

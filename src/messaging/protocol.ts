@@ -169,6 +169,8 @@ export interface Requests {
       references: string[];
       /** The address the page says is signed in (`data-ecosmail-account`). */
       pageAccount: string | null;
+      /** A stored draft this compose continues (base64 of its raw bytes), if any. */
+      draft?: string | null;
     };
     response: { ticket: string };
     senders: 'content';
@@ -184,6 +186,8 @@ export interface Requests {
       pageAccount: string | null;
       /** Opened from Gmail: sent by one of the `gmail.*` paths, not the page. */
       gmail: boolean;
+      /** The page offered a stored draft: the composer shows "Restore". */
+      hasDraft: boolean;
     };
     senders: 'composer';
   };
@@ -211,6 +215,27 @@ export interface Requests {
     };
     /** `alreadySent`: an earlier try of this compose session had gone out. */
     response: { encrypted: boolean; alreadySent: boolean };
+    senders: 'composer';
+  };
+  /** Saves the composer's fields as a draft encrypted to ourselves, via the page. */
+  'composer.saveDraft': {
+    request: {
+      ticket: string;
+      to: string[];
+      cc: string[];
+      subject: string;
+      text: string;
+    };
+    response: { saved: boolean };
+    senders: 'composer';
+  };
+  /**
+   * Decrypts the slot's stored draft; the composer sends it only from the Restore
+   * button's click handler (a private-key operation needs the user's gesture).
+   */
+  'composer.restoreDraft': {
+    request: { ticket: string };
+    response: { to: string[]; cc: string[]; subject: string; text: string };
     senders: 'composer';
   };
   /** Where this compose slot's send stands, after the answer to a send was lost. */
@@ -300,6 +325,8 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'gmail.dismiss': ['composer'],
     'gmail.send': ['composer'],
     'composer.sendStatus': ['composer'],
+    'composer.saveDraft': ['composer'],
+    'composer.restoreDraft': ['composer'],
   };
 
 /** A request on the wire. */
@@ -328,6 +355,13 @@ export interface PageSendStatus {
   channel: typeof CHANNEL;
   name: 'page.sendStatus';
   payload: { messageId: string };
+}
+
+/** Background → EcosMail content script: store this draft of a compose slot. */
+export interface PageSaveDraft {
+  channel: typeof CHANNEL;
+  name: 'page.saveDraft';
+  payload: { composeId: string; mime: string };
 }
 
 /** Background → Gmail content script: close our composer in that compose window. */

@@ -62,6 +62,42 @@ export async function postSend(recipients, mime) {
 }
 
 /**
+ * Stores a draft the extension handed over, in place of the one it `replaces`.
+ * Never throws.
+ *
+ * @param {string} mime the draft, stored unchanged
+ * @param {string | undefined} replaces the id of the draft's previous version
+ * @returns {Promise<{ ok: boolean, id?: string, error?: string }>}
+ */
+export async function postDraft(mime, replaces) {
+  try {
+    const res = await fetch('/api/drafts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mime, replaces }),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (res.ok && body.ok === true) return { ok: true, id: String(body.id) };
+    return { ok: false, error: String(body.error ?? `HTTP ${res.status}`) };
+  } catch {
+    return { ok: false, error: 'The server cannot be reached.' };
+  }
+}
+
+/**
+ * Deletes a draft (it was sent). Never throws; a draft left behind is harmless.
+ *
+ * @param {string} id
+ */
+export async function deleteDraft(id) {
+  try {
+    await fetch(`/api/messages/drafts/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  } catch {
+    // Nothing to do: the user can still see it in Drafts.
+  }
+}
+
+/**
  * Asks the server whether this account sent a Message-ID. Never throws.
  *
  * @param {string} messageId with its angle brackets

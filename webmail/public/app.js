@@ -1,6 +1,7 @@
 // EcosMail reference webmail: the page. Plain ES modules, no build step, no framework.
 // Routes live in the hash so tests can open any view directly:
-//   #/inbox  #/sent  #/message/<folder>/<id>  #/compose  #/reply/<folder>/<id>
+//   #/inbox  #/sent  #/drafts  #/message/<folder>/<id>  #/compose  #/draft/<id>
+//   #/reply/<folder>/<id>
 // Browser globals, declared here because the lint config has none for this folder.
 /* global document, window, location, AbortController, setTimeout, clearTimeout */
 import { ApiError } from './api.js';
@@ -11,11 +12,12 @@ import { folderView } from './views/folder.js';
 import { loginView } from './views/login.js';
 import { messageView } from './views/message.js';
 
-const FOLDER = '(inbox|sent)';
+const FOLDER = '(inbox|sent|drafts)';
 const ROUTES = [
   { pattern: new RegExp(`^#/${FOLDER}$`), view: showFolder },
   { pattern: new RegExp(`^#/message/${FOLDER}/([^/]+)$`), view: showMessage },
   { pattern: /^#\/compose$/, view: showCompose },
+  { pattern: /^#\/draft\/([^/]+)$/, view: showDraft },
   { pattern: new RegExp(`^#/reply/${FOLDER}/([^/]+)$`), view: showReply },
 ];
 
@@ -100,8 +102,10 @@ async function render(view) {
  * @param {AbortSignal} signal
  */
 function showFolder(folder, _id, signal) {
-  document.title = `${folder === 'sent' ? 'Sent' : 'Inbox'} – EcosMail`;
-  return folderView(/** @type {'inbox' | 'sent'} */ (folder), signal);
+  const titles = { inbox: 'Inbox', sent: 'Sent', drafts: 'Drafts' };
+  const name = /** @type {'inbox' | 'sent' | 'drafts'} */ (folder);
+  document.title = `${titles[name]} – EcosMail`;
+  return folderView(name, signal);
 }
 
 /**
@@ -121,6 +125,18 @@ function showMessage(folder, id) {
 function showCompose(_folder, _id, signal) {
   document.title = 'New message – EcosMail';
   return composeView({ account: account ?? '', signal, onSent: sent });
+}
+
+/**
+ * A stored draft, continued in a compose view.
+ *
+ * @param {string} id
+ * @param {string} _unused
+ * @param {AbortSignal} signal
+ */
+function showDraft(id, _unused, signal) {
+  document.title = 'Draft – EcosMail';
+  return composeView({ account: account ?? '', stored: id, signal, onSent: sent });
 }
 
 /**

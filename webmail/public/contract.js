@@ -3,7 +3,7 @@
 // takes finished messages from the extension and submits them unchanged.
 // Browser globals, declared here because the lint config has none for this folder.
 /* global document, crypto, CustomEvent */
-import { getSendStatus, postSend } from './api.js';
+import { deleteDraft, getSendStatus, postDraft, postSend } from './api.js';
 
 export const CONTRACT_VERSION = 1;
 
@@ -17,15 +17,26 @@ export const SUBMIT_EVENT = 'ecosmail:submit';
 export const SUBMIT_RESULT_EVENT = 'ecosmail:submit-result';
 export const SEND_STATUS_EVENT = 'ecosmail:send-status';
 export const SEND_STATUS_RESULT_EVENT = 'ecosmail:send-status-result';
+export const DRAFT_EVENT = 'ecosmail:draft';
+export const DRAFT_RESULT_EVENT = 'ecosmail:draft-result';
 
 // Only messages written in a slot this page offered are sent: a script that merely
 // dispatches events cannot name a compose the user never opened.
 const issuedComposeIds = new Set();
 
-/** A fresh compose id, remembered as issued. */
-export function newComposeId() {
+// The stored draft of each compose, by compose id: a new save replaces it, a
+// successful send deletes it.
+const draftOfCompose = new Map();
+
+/**
+ * A fresh compose id, remembered as issued.
+ *
+ * @param {string} [draftId] the stored draft this compose continues
+ */
+export function newComposeId(draftId) {
   const id = `compose-${crypto.randomUUID()}`;
   issuedComposeIds.add(id);
+  if (draftId) draftOfCompose.set(id, draftId);
   return id;
 }
 
@@ -56,11 +67,41 @@ export function listenForSubmissions(onSent) {
     try {
       const result = await postSend(recipients, mime);
       answer(requestId, result.ok, result.error, messageId, result.alreadySent);
-      if (result.ok) onSent(composeId);
+      if (result.ok) {
+        const draftId = draftOfCompose.get(composeId);
+        draftOfCompose.delete(composeId);
+        if (draftId) await deleteDraft(draftId);
+        onSent(composeId);
+      }
     } finally {
       inFlight.delete(requestId);
       if (messageId) sending.delete(messageId);
     }
+  });
+
+  // The extension saves the compose's draft, encrypted to its author: store it in
+  // place of the previous version. Only composes this page offered have drafts.
+  document.addEventListener(DRAFT_EVENT, async (event) => {
+    const detail = /** @type {CustomEvent} */ (event).detail;
+    let data;
+    try {
+      data = typeof detail === 'string' ? JSON.parse(detail) : null;
+    } catch {
+      return;
+    }
+    const { requestId, composeId, mime } = data ?? {};
+    if (typeof requestId !== 'string') return;
+    let result;
+    if (typeof composeId !== 'string' || !issuedComposeIds.has(composeId)) {
+      result = { ok: false, error: 'composeId names no compose slot of this page' };
+    } else if (typeof mime !== 'string' || mime === '') {
+      result = { ok: false, error: 'mime must be a string' };
+    } else {
+      result = await postDraft(mime, draftOfCompose.get(composeId));
+      if (result.ok && result.id) draftOfCompose.set(composeId, result.id);
+    }
+    const out = JSON.stringify({ v: CONTRACT_VERSION, requestId, ...result });
+    document.dispatchEvent(new CustomEvent(DRAFT_RESULT_EVENT, { detail: out }));
   });
 
   // The extension lost the answer to a submission (its worker stopped): it asks where

@@ -18,6 +18,8 @@ import {
   type SendState,
   type SendStatusRequest,
   type SendStatusResult,
+  type DraftRequest,
+  type DraftResult,
   type SubmitRequest,
   type SubmitResult,
 } from './contract';
@@ -85,8 +87,22 @@ async function reportMessage(article: Element, messageId: string): Promise<void>
   if (answer.ticket && slot) mountFrame(slot, 'reader', answer.ticket);
 }
 
+/** The bytes of a stored draft, base64, from the webmail's own server only. */
+async function draftOf(slot: Element): Promise<string | null> {
+  const rawUrl = slot.getAttribute(COMPOSE.draftUrl);
+  if (!rawUrl) return null;
+  const url = new URL(rawUrl, location.href);
+  const fromServer = url.protocol === 'https:' || url.protocol === 'http:';
+  if (!fromServer || url.origin !== location.origin) return null;
+  const response = await pageFetch(url.href);
+  if (!response.ok) throw new Error(`draft: HTTP ${response.status}`);
+  return bytesToBase64(new Uint8Array(await response.arrayBuffer()));
+}
+
 async function openCompose(slot: Element, composeId: string): Promise<void> {
+  const draft = await draftOf(slot);
   const { ticket } = await request('composer.register', {
+    draft,
     composeId,
     to: list(slot.getAttribute(COMPOSE.to)),
     cc: list(slot.getAttribute(COMPOSE.cc)),
@@ -172,6 +188,44 @@ export function askSendStatus(messageId: string): Promise<SendState> {
     const req: SendStatusRequest = { v: CONTRACT_VERSION, requestId, messageId };
     document.dispatchEvent(
       new CustomEvent(EVENTS.sendStatus, { detail: JSON.stringify(req) }),
+    );
+  });
+}
+
+/** Hands a draft to the page for storage and waits for its answer. */
+export function saveDraftToPage(
+  payload: Omit<DraftRequest, 'v' | 'requestId'>,
+): Promise<DraftResult> {
+  const requestId = crypto.randomUUID();
+
+  return new Promise((resolve) => {
+    const finish = (result: DraftResult) => {
+      clearTimeout(timer);
+      document.removeEventListener(EVENTS.draftResult, onResult);
+      resolve(result);
+    };
+    const timer = setTimeout(
+      () => finish({ v: 1, requestId, ok: false, error: 'the webmail did not answer' }),
+      SEND_STATUS_TIMEOUT_MS,
+    );
+    const onResult = (event: Event) => {
+      const detail = (event as CustomEvent<unknown>).detail;
+      if (typeof detail !== 'string') return;
+      let result: Partial<DraftResult>;
+      try {
+        result = JSON.parse(detail) as Partial<DraftResult>;
+      } catch {
+        return;
+      }
+      if (result.requestId !== requestId) return;
+      const error = typeof result.error === 'string' ? result.error : undefined;
+      finish({ v: 1, requestId, ok: result.ok === true, error });
+    };
+
+    document.addEventListener(EVENTS.draftResult, onResult);
+    const req: DraftRequest = { v: CONTRACT_VERSION, requestId, ...payload };
+    document.dispatchEvent(
+      new CustomEvent(EVENTS.draft, { detail: JSON.stringify(req) }),
     );
   });
 }

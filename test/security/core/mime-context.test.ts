@@ -183,6 +183,7 @@ describe.skipIf(!available)('RO-02 signing oracles with hidden CSS text', () => 
           'cc',
           'from',
           'gmail',
+          'hasDraft',
           'pageAccount',
           'replyToEncrypted',
           'subject',
