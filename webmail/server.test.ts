@@ -237,6 +237,50 @@ describe('POST /api/send', () => {
   });
 });
 
+describe('drafts', () => {
+  it('should store a draft, replace it by its next version, list it and delete it', async () => {
+    const cookie = await signIn(ALICE);
+    const post = (mime: string, replaces?: string) =>
+      api('/api/drafts', cookie, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mime, replaces }),
+      });
+    const ids = async () =>
+      (
+        (await (await api('/api/messages/drafts', cookie)).json()) as {
+          messages: { id: string }[];
+        }
+      ).messages.map((m) => m.id);
+    const before = await ids();
+
+    const first = (await (await post(plainMail(ALICE, ALICE, '[...]', 'v1'))).json()) as {
+      id: string;
+    };
+    const second = (await (
+      await post(plainMail(ALICE, ALICE, '[...]', 'v2'), first.id)
+    ).json()) as { id: string };
+    expect(await ids()).toEqual([second.id, ...before]);
+    const raw = await api(`/api/messages/drafts/${second.id}/raw`, cookie);
+    expect(await raw.text()).toContain('v2');
+
+    // Only the author's own From is stored, and only for the signed-in account.
+    expect((await post(plainMail(BOB, ALICE, 'x', 'y'))).status).toBe(403);
+    const bobsDelete = await api(`/api/messages/drafts/${second.id}`, await signIn(BOB), {
+      method: 'DELETE',
+    });
+    expect(await bobsDelete.json()).toEqual({ ok: false });
+
+    const gone = await api(`/api/messages/drafts/${second.id}`, cookie, {
+      method: 'DELETE',
+    });
+    expect(await gone.json()).toEqual({ ok: true });
+    expect(await ids()).toEqual(before);
+    // A method a path does not have is still refused.
+    expect((await api('/api/drafts', cookie)).status).toBe(405);
+  });
+});
+
 describe('GET /api/messages/<folder>/<id>/raw', () => {
   it('should answer the exact bytes to the owner only', async () => {
     const raw = plainMail(CAROL, ALICE, 'raw', 'bytes');
