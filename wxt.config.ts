@@ -54,8 +54,8 @@ export default defineConfig({
     // plain string; markup gets in only through src/render/trusted-html.ts, whose
     // policy runs DOMPurify. DOMPurify makes its own parsing policy once per
     // instance, and the sanitiser makes an instance per message, hence
-    // 'allow-duplicates'. Firefox ESR enforces what its version supports; where it
-    // ignores the directives, the sandboxed frame and its CSP are still the walls.
+    // 'allow-duplicates'. Firefox ESR 153 enforces it too; an older Firefox ignores
+    // it, and the sandboxed frame and its CSP are still the walls there.
     // Our pages fetch nothing but Gmail's API (send path B, from the background),
     // and the sandboxed frame of decrypted HTML inherits this policy on top of its
     // own: a request the sanitiser missed has nowhere to go (EFAIL backchannels;
