@@ -156,6 +156,9 @@ function Composer() {
       setRestoring(false);
     } catch (err) {
       setError(err);
+      // Not ours (planted ciphertext): nothing to restore, so the user may write
+      // afresh, and the first save replaces it.
+      if ((err as { code?: unknown }).code === 'not-our-draft') setRestoring(false);
     }
   };
 

@@ -196,7 +196,7 @@ describe('attack suite: composing and our pages', () => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ mime }),
         });
-        return (await res.json()) as { ok: boolean; error?: string };
+        return (await res.json()) as { ok: boolean; id?: string; error?: string };
       },
       `${planted.replace(/\r?\n/g, '\r\n').replace(/\r\n$/, '')}\r\n`,
     );
@@ -210,6 +210,13 @@ describe('attack suite: composing and our pages', () => {
     expect(await composer.locator('#body').inputValue()).toBe('');
     expect(await composer.locator('body').innerText()).not.toContain(secret);
     expect(await composer.locator('#to').inputValue()).toBe('');
+
+    // The user writes afresh instead: the first save replaces the planted one.
+    await composer.locator('#body').fill('a new text');
+    await composer.locator('[data-testid="draft-saved"]').waitFor({ timeout: 20_000 });
+    const drafts = await webmail.mailbox(ALICE, 'drafts');
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.id).not.toBe(saved.id);
     await page.goto(`${new URL(page.url()).origin}/#/inbox`);
   });
 
