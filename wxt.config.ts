@@ -1,5 +1,5 @@
 import { defineConfig } from 'wxt';
-import { TRUSTED_HTML_POLICY } from './src/render/trusted-html';
+import { DOMPURIFY_POLICY, TRUSTED_HTML_POLICY } from './src/render/trusted-types';
 
 /** Origins where the EcosMail page contract runs (the reference webmail). */
 const ECOSMAIL_MATCHES = ['http://127.0.0.1/*', 'http://localhost/*'];
@@ -71,7 +71,7 @@ export default defineConfig({
         "form-action 'none'",
         "base-uri 'none'",
         "require-trusted-types-for 'script'",
-        `trusted-types ${TRUSTED_HTML_POLICY} dompurify 'allow-duplicates'`,
+        `trusted-types ${TRUSTED_HTML_POLICY} ${DOMPURIFY_POLICY} 'allow-duplicates'`,
       ].join('; '),
     },
     // Our reader and composer frames are mounted in the webmail page; only

@@ -11,9 +11,7 @@
  */
 import { contentFrameDocument } from './content-frame';
 import { sanitiseHtml } from './sanitise-html';
-
-/** The policy name; the CSP's `trusted-types` directive allows it by this name. */
-export const TRUSTED_HTML_POLICY = 'ecosmail-sanitised-html';
+import { TRUSTED_HTML_POLICY } from './trusted-types';
 
 /** The subset of the Trusted Types API we use (not yet in TypeScript's DOM lib). */
 interface TrustedTypesFactory {
