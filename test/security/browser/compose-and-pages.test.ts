@@ -173,6 +173,28 @@ describe('attack suite: composing and our pages', () => {
     expect((await webmail.mailbox(BOB, 'inbox')).length - before).toBe(1);
   });
 
+  // Vulnerable: a draft saved only on a timer is lost when the user leaves first
+  // (checked on 2026-12-04 by removing the composer's visibilitychange and pagehide
+  // listeners: no draft arrives).
+  it('RO-03 leaving the composer before the pause still saves the draft, encrypted', async () => {
+    const secret = `ro03-leave-${Math.random().toString(36).slice(2)}`;
+    await page.goto(`${new URL(page.url()).origin}/#/inbox`);
+    await clearDrafts(page);
+    const composer = await openCompose(page);
+    await composer.locator('#body').fill(secret);
+    // Leave at once: the frame goes before the debounce.
+    await page.goto(`${new URL(page.url()).origin}/#/inbox`);
+    await expect
+      .poll(async () => (await webmail.mailbox(ALICE, 'drafts')).length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    const stored = (await webmail.mailbox(ALICE, 'drafts'))[0]!.raw.toString('utf8');
+    expect(stored).toMatch(/multipart\/encrypted/);
+    expect(stored).not.toContain(secret);
+    expect(await pageCanSee(page, secret)).toBe(false);
+  });
+
   // Vulnerable ("Mailto: Me Your Secrets"): the page plants ciphertext it captured,
   // encrypted to us, as a draft; restoring decrypts it into the editor, and Send
   // mails the plaintext to the attacker. Checked on 2026-12-04 by skipping the tag
