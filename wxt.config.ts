@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { DOMPURIFY_POLICY, TRUSTED_HTML_POLICY } from './src/render/trusted-types';
 
 /** Origins where the EcosMail page contract runs (the reference webmail). */
 const ECOSMAIL_MATCHES = ['http://127.0.0.1/*', 'http://localhost/*'];
@@ -49,8 +50,12 @@ export default defineConfig({
     permissions: ['storage', 'unlimitedStorage', 'identity'],
     // Gmail's API, for send path B only (the background posts one message).
     host_permissions: ['https://gmail.googleapis.com/*'],
-    // TODO(2026-12-04): no `require-trusted-types-for 'script'` yet (attack suite
-    // EX-07): the content frame's srcdoc and DOMPurify need a named policy first.
+    // Trusted Types (attack suite EX-07): every HTML sink in our pages throws for a
+    // plain string; markup gets in only through src/render/trusted-html.ts, whose
+    // policy runs DOMPurify. DOMPurify makes its own parsing policy once per
+    // instance, and the sanitiser makes an instance per message, hence
+    // 'allow-duplicates'. Firefox ESR 153 enforces it too; an older Firefox ignores
+    // it, and the sandboxed frame and its CSP are still the walls there.
     // Our pages fetch nothing but Gmail's API (send path B, from the background),
     // and the sandboxed frame of decrypted HTML inherits this policy on top of its
     // own: a request the sanitiser missed has nowhere to go (EFAIL backchannels;
@@ -65,6 +70,8 @@ export default defineConfig({
         "style-src 'self' 'unsafe-inline'",
         "form-action 'none'",
         "base-uri 'none'",
+        "require-trusted-types-for 'script'",
+        `trusted-types ${TRUSTED_HTML_POLICY} ${DOMPURIFY_POLICY} 'allow-duplicates'`,
       ].join('; '),
     },
     // Our reader and composer frames are mounted in the webmail page; only

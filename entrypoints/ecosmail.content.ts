@@ -1,6 +1,16 @@
 import browser, { type Runtime } from 'webextension-polyfill';
-import { scanPage, submitToPage } from '../src/webmail/ecosmail/page';
-import { CHANNEL, type PageSubmit } from '../src/messaging/protocol';
+import {
+  askSendStatus,
+  saveDraftToPage,
+  scanPage,
+  submitToPage,
+} from '../src/webmail/ecosmail/page';
+import {
+  CHANNEL,
+  type PageSaveDraft,
+  type PageSendStatus,
+  type PageSubmit,
+} from '../src/messaging/protocol';
 
 /** Scans are batched: a page re-render fires many mutations at once. */
 const SCAN_DELAY_MS = 50;
@@ -32,10 +42,12 @@ export default defineContentScript({
       (message: unknown, sender: Runtime.MessageSender) => {
         // Only our background hands messages over for submission.
         if (sender.id !== browser.runtime.id || sender.tab) return;
-        const msg = message as Partial<PageSubmit>;
-        if (msg?.channel !== CHANNEL || msg.name !== 'page.submit' || !msg.payload)
-          return;
-        return submitToPage(msg.payload);
+        const msg = message as Partial<PageSubmit | PageSendStatus | PageSaveDraft>;
+        if (msg?.channel !== CHANNEL || !msg.payload) return;
+        if (msg.name === 'page.submit') return submitToPage(msg.payload);
+        if (msg.name === 'page.sendStatus') return askSendStatus(msg.payload.messageId);
+        if (msg.name === 'page.saveDraft') return saveDraftToPage(msg.payload);
+        return;
       },
     );
   },

@@ -9,7 +9,13 @@
  * - `GET  /api/messages/<folder>/<id>`       → `MessageDetail`
  * - `GET  /api/messages/<folder>/<id>/raw`   → the exact bytes, `message/rfc822`
  * - `POST /api/send` with `{ recipients, mime }`  → `{ ok: true, id }` or `{ ok: false,
- *   error }`
+ *   error }`; a Message-ID this account sent already (or is sending) is refused with
+ *   409 `{ ok: false, alreadySent: true, error: 'already sent' }`
+ * - `GET  /api/send-status/<Message-ID>`      → `{ messageId, state }`, state one of
+ *   `sent`, `sending`, `not-sent` (for a sender that lost the answer to a send)
+ * - `POST /api/drafts` with `{ mime, replaces? }` → `{ ok: true, id }`: stores a draft
+ *   (the extension's are encrypted to their author), removing the one it replaces
+ * - `DELETE /api/messages/drafts/<id>`        → `{ ok }`: a sent or dropped draft
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Accounts } from './accounts.ts';
@@ -22,7 +28,9 @@ import type { MessageSummary } from './parse.ts';
 import type { Sessions } from './sessions.ts';
 import { MAX_MESSAGE_BYTES } from './smtp.ts';
 import type { SmtpSubmitter } from './smtp.ts';
-import { checkSubmission } from './submission.ts';
+import { checkSubmission, fromAddresses } from './submission.ts';
+import { normalizeAddress } from './accounts.ts';
+import { messageIdOf, SentLedger } from './sent-ledger.ts';
 
 /** What the API handlers work with. */
 export interface ApiContext {
@@ -46,6 +54,7 @@ const MAX_SEND_BODY = 2 * MAX_MESSAGE_BYTES + 1024 * 1024;
 /** Makes the handler for every `/api/` request. */
 export function makeApi(ctx: ApiContext) {
   const summaries = new SummaryCache();
+  const ledger = new SentLedger(ctx.store);
 
   const routes: { method: string; pattern: RegExp; handler: (m: string[]) => Handler }[] =
     [
@@ -64,7 +73,18 @@ export function makeApi(ctx: ApiContext) {
         pattern: /^\/api\/messages\/([a-z]+)\/([^/]+)\/raw$/,
         handler: ([folder, id]) => rawMessage(ctx, toFolder(folder), id ?? ''),
       },
-      { method: 'POST', pattern: /^\/api\/send$/, handler: () => send(ctx) },
+      { method: 'POST', pattern: /^\/api\/send$/, handler: () => send(ctx, ledger) },
+      { method: 'POST', pattern: /^\/api\/drafts$/, handler: () => saveDraft(ctx) },
+      {
+        method: 'DELETE',
+        pattern: /^\/api\/messages\/drafts\/([^/]+)$/,
+        handler: ([id]) => deleteDraft(ctx, id ?? ''),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/api\/send-status\/([^/]+)$/,
+        handler: ([id]) => sendStatus(ledger, id ?? ''),
+      },
     ];
 
   return async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
@@ -76,13 +96,17 @@ export function makeApi(ctx: ApiContext) {
       if (!account) throw new HttpError(401, 'not signed in');
       return sendJson(res, 200, { account });
     }
+    let known = false;
     for (const route of routes) {
       const match = route.pattern.exec(pathname);
       if (!match) continue;
-      if (req.method !== route.method) throw new HttpError(405, 'method not allowed');
+      known = true;
+      // One path may have a route per method (a draft is read and deleted).
+      if (req.method !== route.method) continue;
       if (!account) throw new HttpError(401, 'not signed in');
       return route.handler(match.slice(1))(req, res, account);
     }
+    if (known) throw new HttpError(405, 'method not allowed');
     throw new HttpError(404, 'no such API route');
   };
 }
@@ -129,7 +153,7 @@ function rawMessage(ctx: ApiContext, folder: Folder, id: string): Handler {
   };
 }
 
-function send(ctx: ApiContext): Handler {
+function send(ctx: ApiContext, ledger: SentLedger): Handler {
   return async (req, res, account) => {
     checkOrigin(req);
     const body = await readJson(req, MAX_SEND_BODY);
@@ -141,17 +165,73 @@ function send(ctx: ApiContext): Handler {
     if (bytes.length > MAX_MESSAGE_BYTES) {
       return sendJson(res, 413, { ok: false, error: 'message too large' });
     }
+
+    // Sends are idempotent per Message-ID: a retry of a mail that went out (its
+    // sender lost the answer) must not reach the recipients twice.
+    const messageId = messageIdOf(mime);
+    if (messageId && !(await ledger.claim(account, messageId))) {
+      ctx.log.info(`send: ${account} already sent ${messageId}`);
+      return sendJson(res, 409, { ok: false, alreadySent: true, error: 'already sent' });
+    }
+    let sent = false;
     try {
       await ctx.submitter.submit(bytes, { from: account, to: recipients });
+      sent = true;
     } catch (err) {
       ctx.log.warn('send: submission refused', err);
       const reason = err instanceof Error ? err.message : 'unknown error';
       return sendJson(res, 502, { ok: false, error: `not sent: ${reason}` });
+    } finally {
+      if (messageId) await ledger.finish(account, messageId, sent);
     }
     // Only what actually went out is kept as sent, and exactly as it went out.
     const id = await ctx.store.add(account, 'sent', bytes);
     ctx.log.info(`send: ${account} sent ${bytes.length} bytes to ${recipients.length}`);
     sendJson(res, 200, { ok: true, id });
+  };
+}
+
+function saveDraft(ctx: ApiContext): Handler {
+  return async (req, res, account) => {
+    checkOrigin(req);
+    const body = (await readJson(req, MAX_SEND_BODY)) as Record<string, unknown> | null;
+    const mime = body?.mime;
+    const replaces = body?.replaces;
+    if (typeof mime !== 'string' || !mime.endsWith('\r\n') || /(^|[^\r])\n/.test(mime)) {
+      return sendJson(res, 400, { ok: false, error: 'mime: a CRLF message is expected' });
+    }
+    const senders = fromAddresses(mime);
+    if (senders.length !== 1 || normalizeAddress(senders[0] ?? '') !== account) {
+      return sendJson(res, 403, { ok: false, error: `mime: From must be ${account}` });
+    }
+    const bytes = Buffer.from(mime, 'utf8');
+    if (bytes.length > MAX_MESSAGE_BYTES) {
+      return sendJson(res, 413, { ok: false, error: 'draft too large' });
+    }
+    // The new version is stored before the old one goes: a crash keeps one of them.
+    const id = await ctx.store.add(account, 'drafts', bytes);
+    if (typeof replaces === 'string') await ctx.store.remove(account, 'drafts', replaces);
+    sendJson(res, 200, { ok: true, id });
+  };
+}
+
+function deleteDraft(ctx: ApiContext, id: string): Handler {
+  return async (req, res, account) => {
+    checkOrigin(req);
+    sendJson(res, 200, { ok: await ctx.store.remove(account, 'drafts', id) });
+  };
+}
+
+function sendStatus(ledger: SentLedger, encoded: string): Handler {
+  return async (_req, res, account) => {
+    let messageId = '';
+    try {
+      messageId = decodeURIComponent(encoded);
+    } catch {
+      // Left empty: refused below.
+    }
+    if (!/^<[^<>\s]+>$/.test(messageId)) throw new HttpError(400, 'not a Message-ID');
+    sendJson(res, 200, { messageId, state: await ledger.state(account, messageId) });
   };
 }
 

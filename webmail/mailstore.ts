@@ -1,23 +1,24 @@
 /**
  * Mail on disk as raw RFC 5322 files, one file per message:
  *
- * - `<dataDir>/<addr>/inbox/<id>.eml` and `<dataDir>/<addr>/sent/<id>.eml`, and
+ * - `<dataDir>/<addr>/<inbox|sent|drafts>/<id>.eml`, and
  *   `<dataDir>/<addr>/spam/<id>.eml` for mail the provider judged to be spam;
  * - `<dataDir>/_outbound/<id>.eml` with `<id>.json` beside it holding the envelope, for
  *   mail to recipients outside this provider (it "leaves" here; tests read it).
  *
  * Files are written to a temporary name and renamed, so a reader never sees half a
- * message. Files are never changed after that, which lets callers cache by id.
+ * message. Files are never changed after that, which lets callers cache by id; a
+ * draft is replaced by a new file with a new id, and the old one removed.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MESSAGE_ID_PATTERN, newMessageId } from './ids.ts';
 
-/** The folders of an account. */
-export type Folder = 'inbox' | 'sent' | 'spam';
+/** The folders of an account. Drafts hold what the extension saved, encrypted. */
+export type Folder = 'inbox' | 'sent' | 'spam' | 'drafts';
 
 /** The folder names, for checking route parameters. */
-export const FOLDERS: readonly Folder[] = ['inbox', 'sent', 'spam'];
+export const FOLDERS: readonly Folder[] = ['inbox', 'sent', 'spam', 'drafts'];
 
 /** One stored message. */
 export interface StoredMessage {
@@ -45,6 +46,8 @@ export interface MailStore {
   read(account: string, folder: Folder, id: string): Promise<Buffer | undefined>;
   /** Every message in a folder, oldest first. */
   list(account: string, folder: Folder): Promise<StoredMessage[]>;
+  /** Deletes a message; false when there was none with that id. */
+  remove(account: string, folder: Folder, id: string): Promise<boolean>;
   /** Every outbound message, oldest first. */
   outbound(): Promise<OutboundMessage[]>;
 }
@@ -96,6 +99,16 @@ export function openMailStore(dataDir: string): MailStore {
         if (raw) found.push({ id, raw });
       }
       return found;
+    },
+    async remove(account, folder, id) {
+      if (!MESSAGE_ID_PATTERN.test(id)) return false;
+      try {
+        await unlink(join(folderDir(account, folder), `${id}.eml`));
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
     },
     async outbound() {
       const found: OutboundMessage[] = [];

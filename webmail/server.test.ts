@@ -212,6 +212,85 @@ describe('POST /api/send', () => {
     });
     expect(res.status).toBe(403);
   });
+
+  it('should send one Message-ID once, answer "already sent" after, and say so', async () => {
+    const cookie = await signIn(ALICE);
+    const raw = plainMail(ALICE, BOB, 'once', 'only one copy');
+    const messageId = /Message-ID: (<[^>]+>)/.exec(raw)![1]!;
+    const status = async () => {
+      const res = await api(`/api/send-status/${encodeURIComponent(messageId)}`, cookie);
+      return ((await res.json()) as { state: string }).state;
+    };
+    const before = (await webmail.mailbox(BOB, 'inbox')).length;
+    expect(await status()).toBe('not-sent');
+
+    // Two at once and one after: exactly one goes out.
+    const answers = await Promise.all([
+      send(cookie, [BOB], raw),
+      send(cookie, [BOB], raw),
+    ]).then((all) => all.map((r) => r.status).sort());
+    expect(answers).toEqual([200, 409]);
+    const again = await send(cookie, [BOB], raw);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ ok: false, alreadySent: true });
+    expect(await status()).toBe('sent');
+    expect((await webmail.mailbox(BOB, 'inbox')).length - before).toBe(1);
+
+    // Positive control: another Message-ID with the same text goes out.
+    expect((await send(cookie, [BOB], plainMail(ALICE, BOB, 'once', 'x'))).status).toBe(
+      200,
+    );
+    // Another account's ledger is its own: Bob never sent that id.
+    const bobsView = await api(
+      `/api/send-status/${encodeURIComponent(messageId)}`,
+      await signIn(BOB),
+    );
+    expect(await bobsView.json()).toMatchObject({ state: 'not-sent' });
+  });
+});
+
+describe('drafts', () => {
+  it('should store a draft, replace it by its next version, list it and delete it', async () => {
+    const cookie = await signIn(ALICE);
+    const post = (mime: string, replaces?: string) =>
+      api('/api/drafts', cookie, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mime, replaces }),
+      });
+    const ids = async () =>
+      (
+        (await (await api('/api/messages/drafts', cookie)).json()) as {
+          messages: { id: string }[];
+        }
+      ).messages.map((m) => m.id);
+    const before = await ids();
+
+    const first = (await (await post(plainMail(ALICE, ALICE, '[...]', 'v1'))).json()) as {
+      id: string;
+    };
+    const second = (await (
+      await post(plainMail(ALICE, ALICE, '[...]', 'v2'), first.id)
+    ).json()) as { id: string };
+    expect(await ids()).toEqual([second.id, ...before]);
+    const raw = await api(`/api/messages/drafts/${second.id}/raw`, cookie);
+    expect(await raw.text()).toContain('v2');
+
+    // Only the author's own From is stored, and only for the signed-in account.
+    expect((await post(plainMail(BOB, ALICE, 'x', 'y'))).status).toBe(403);
+    const bobsDelete = await api(`/api/messages/drafts/${second.id}`, await signIn(BOB), {
+      method: 'DELETE',
+    });
+    expect(await bobsDelete.json()).toEqual({ ok: false });
+
+    const gone = await api(`/api/messages/drafts/${second.id}`, cookie, {
+      method: 'DELETE',
+    });
+    expect(await gone.json()).toEqual({ ok: true });
+    expect(await ids()).toEqual(before);
+    // A method a path does not have is still refused.
+    expect((await api('/api/drafts', cookie)).status).toBe(405);
+  });
 });
 
 describe('GET /api/messages/<folder>/<id>/raw', () => {

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from '../../src/messaging/client';
 import type { Requests } from '../../src/messaging/protocol';
 import { t } from '../../src/ui/i18n';
@@ -16,6 +16,34 @@ const ticket = location.hash.slice(1);
 
 /** Recommendation requests wait until typing pauses. */
 const RECOMMEND_DELAY_MS = 250;
+
+/** A draft is saved once typing pauses this long (and when the frame is left). */
+const DRAFT_DELAY_MS = 1500;
+
+/** How often, and how far apart, the composer asks where a lost send stands. */
+const STATUS_TRIES = 15;
+const STATUS_PAUSE_MS = 1000;
+
+type SendState = Requests['composer.sendStatus']['response']['state'];
+
+/**
+ * Where this slot's send stands after its answer was lost: the worker may be
+ * starting again (the request fails) or the page may still be sending; both are
+ * waited out for a while.
+ */
+async function sendOutcome(): Promise<SendState> {
+  let state: SendState = 'unknown';
+  for (let i = 0; i < STATUS_TRIES; i++) {
+    try {
+      state = (await request('composer.sendStatus', { ticket })).state;
+      if (state === 'sent' || state === 'not-sent') return state;
+    } catch {
+      state = 'unknown';
+    }
+    await new Promise((r) => setTimeout(r, STATUS_PAUSE_MS));
+  }
+  return state;
+}
 
 function addresses(field: string): string[] {
   return field
@@ -38,10 +66,26 @@ function Composer() {
   const [encrypt, setEncrypt] = useState(false);
   const [touched, setTouched] = useState(false);
   const [state, setState] = useState<
-    'editing' | 'confirming' | 'sending' | 'sent' | 'gmail-inserted' | 'gmail-sent'
+    | 'editing'
+    | 'confirming'
+    | 'sending'
+    | 'checking'
+    | 'sent'
+    | 'gmail-inserted'
+    | 'gmail-sent'
   >('editing');
   /** The way of sending that found our key locked, to carry on once unlocked. */
-  const [locked, setLocked] = useState<'page' | 'inline' | 'api' | null>(null);
+  const [locked, setLocked] = useState<'page' | 'inline' | 'api' | 'restore' | null>(
+    null,
+  );
+  const [outcomeUnknown, setOutcomeUnknown] = useState(false);
+  // Drafts: `edits` counts the user's changes, `savedEdits` is the count the page
+  // last stored; `restoring` while a stored draft waits for its click.
+  const [edits, setEdits] = useState(0);
+  const [savedEdits, setSavedEdits] = useState(0);
+  const draftSaved = edits > 0 && savedEdits === edits;
+  const [restoring, setRestoring] = useState(false);
+  const [restoreButton, isRestoreVisible] = useVisibility();
   const [gmailApi, setGmailApi] = useState(false);
   const [attachKey, setAttachKey] = useState(true);
   const [error, setError] = useState<unknown>(null);
@@ -58,8 +102,100 @@ function Composer() {
       setTo(o.to.join(', '));
       setCc(o.cc.join(', '));
       setSubject(o.subject);
+      setRestoring(o.hasDraft);
     }, setError);
   }, []);
+
+  // RO-03: the draft is saved encrypted to our own key, through the page, never as
+  // text. Not while a stored draft waits to be restored: that would replace it.
+  const canSaveDraft = !!opened && !opened.gmail && !restoring && state === 'editing';
+  const fields = { to: addresses(to), cc: addresses(cc), subject, text };
+  const pending = useRef<{ fields: typeof fields; edits: number } | null>(null);
+  pending.current = canSaveDraft && edits > savedEdits ? { fields, edits } : null;
+
+  const saveDraft = () => {
+    const draft = pending.current;
+    if (!draft) return;
+    pending.current = null;
+    request('composer.saveDraft', { ticket, ...draft.fields }).then(
+      ({ saved }) => {
+        if (saved) setSavedEdits((n) => Math.max(n, draft.edits));
+        // A failed save shows no error: the text is still here, "Draft saved" is not
+        // shown, and the next pause tries again.
+      },
+      () => {},
+    );
+  };
+
+  useEffect(() => {
+    if (!pending.current) return;
+    const timer = setTimeout(saveDraft, DRAFT_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [edits, canSaveDraft]);
+
+  // Leaving (tab hidden, frame unloaded): save what the pause has not saved yet.
+  useEffect(() => {
+    const onLeave = () => {
+      if (document.visibilityState === 'hidden') saveDraft();
+    };
+    document.addEventListener('visibilitychange', onLeave);
+    window.addEventListener('pagehide', saveDraft);
+    return () => {
+      document.removeEventListener('visibilitychange', onLeave);
+      window.removeEventListener('pagehide', saveDraft);
+    };
+  }, []);
+
+  const edit = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    setEdits((n) => n + 1);
+  };
+
+  // Decrypting the stored draft uses our private key: only from this click (RO-04).
+  const restore = async () => {
+    setError(null);
+    // As for Send: a click the frame could not see is confirmed in our window.
+    if (!(await isRestoreVisible())) {
+      try {
+        const { confirmed } = await request('composer.confirm', {
+          ticket,
+          to: [],
+          cc: [],
+          encrypt: false,
+          action: 'restore',
+        });
+        if (!confirmed) {
+          setError(new LocalError('not-confirmed'));
+          return;
+        }
+      } catch (err) {
+        setError(err);
+        return;
+      }
+    }
+    await restoreNow();
+  };
+
+  const restoreNow = async () => {
+    setLocked(null);
+    try {
+      const draft = await request('composer.restoreDraft', { ticket });
+      setTo(draft.to.join(', '));
+      setCc(draft.cc.join(', '));
+      setSubject(draft.subject);
+      setText(draft.text);
+      setRestoring(false);
+    } catch (err) {
+      if (isLocked(err)) {
+        setLocked('restore');
+        return;
+      }
+      setError(err);
+      // Not ours (planted ciphertext): nothing to restore, so the user may write
+      // afresh, and the first save replaces it.
+      if ((err as { code?: unknown }).code === 'not-our-draft') setRestoring(false);
+    }
+  };
 
   useEffect(() => {
     if (!opened) return;
@@ -120,6 +256,7 @@ function Composer() {
     setState('sending');
     setError(null);
     setLocked(null);
+    setOutcomeUnknown(false);
     try {
       await request('composer.send', {
         ticket,
@@ -131,8 +268,21 @@ function Composer() {
       });
       setState('sent');
     } catch (err) {
-      if (isLocked(err)) setLocked('page');
-      else setError(err);
+      if (isLocked(err)) {
+        setLocked('page');
+      } else {
+        // The answer can be lost while the mail went out (attack suite MV-02: the
+        // worker stopped after the page sent). Ask before offering Send again; a
+        // retry is the same Message-ID anyway, which the webmail never sends twice.
+        setState('checking');
+        const outcome = await sendOutcome();
+        if (outcome === 'sent') {
+          setState('sent');
+          return;
+        }
+        setOutcomeUnknown(outcome !== 'not-sent');
+        setError(err);
+      }
       setState('editing');
     }
   };
@@ -179,6 +329,19 @@ function Composer() {
       {/* No <form>: Enter in a field must never send. */}
       <div>
         <p class="muted">{t('composerFrom', opened?.from ?? '…')}</p>
+        {restoring && (
+          <p>
+            <button
+              type="button"
+              ref={restoreButton}
+              onClick={restore}
+              data-testid="restore-draft"
+            >
+              {t('composerRestoreDraft')}
+            </button>{' '}
+            <span class="muted">{t('composerRestoreDraftHint')}</span>
+          </p>
+        )}
         {wrongAccount && (
           <p class="status bad" data-testid="wrong-account">
             {t('composerWrongAccount', [wrongAccount, opened?.from ?? ''])}
@@ -189,14 +352,14 @@ function Composer() {
           id="to"
           type="text"
           value={to}
-          onInput={(e) => setTo(e.currentTarget.value)}
+          onInput={(e) => edit(setTo)(e.currentTarget.value)}
         />
         <label for="cc">{t('composerCc')}</label>
         <input
           id="cc"
           type="text"
           value={cc}
-          onInput={(e) => setCc(e.currentTarget.value)}
+          onInput={(e) => edit(setCc)(e.currentTarget.value)}
         />
         {advice && <RecommendationLine advice={advice} />}
         <label for="subject">{t('composerSubject')}</label>
@@ -204,13 +367,13 @@ function Composer() {
           id="subject"
           type="text"
           value={subject}
-          onInput={(e) => setSubject(e.currentTarget.value)}
+          onInput={(e) => edit(setSubject)(e.currentTarget.value)}
         />
         <label for="body">{t('composerBody')}</label>
         <textarea
           id="body"
           value={text}
-          onInput={(e) => setText(e.currentTarget.value)}
+          onInput={(e) => edit(setText)(e.currentTarget.value)}
         />
         {opened?.gmail && (
           <div>
@@ -290,7 +453,12 @@ function Composer() {
             type="button"
             ref={sendButton}
             onClick={send}
-            disabled={state === 'sending' || state === 'confirming' || !ready}
+            disabled={
+              state === 'sending' ||
+              state === 'confirming' ||
+              state === 'checking' ||
+              !ready
+            }
             data-testid="send"
           >
             {state === 'sending' ? t('composerSending') : t('composerSend')}
@@ -303,9 +471,30 @@ function Composer() {
         )}
         {locked && (
           <UnlockLine
-            onUnlocked={() => (locked === 'page' ? sendNow() : sendGmail(locked))}
+            onUnlocked={() =>
+              locked === 'page'
+                ? sendNow()
+                : locked === 'restore'
+                  ? restoreNow()
+                  : sendGmail(locked)
+            }
             onError={setError}
           />
+        )}
+        {draftSaved && !restoring && (
+          <p class="muted" data-testid="draft-saved">
+            {t('composerDraftSaved')}
+          </p>
+        )}
+        {state === 'checking' && (
+          <p class="status" data-testid="checking-sent">
+            {t('composerCheckingSent')}
+          </p>
+        )}
+        {outcomeUnknown && (
+          <p class="status warn" data-testid="send-unknown">
+            {t('composerSendUnknown')}
+          </p>
         )}
         <ErrorLine error={error} />
       </div>

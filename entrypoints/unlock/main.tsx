@@ -90,10 +90,12 @@ function Prompt() {
   const text =
     prompt.kind === 'confirm-decrypt'
       ? t('confirmDecrypt', [prompt.from || t('unknownSender'), prompt.subject])
-      : t(
-          prompt.encrypt ? 'confirmSendEncrypted' : 'confirmSendPlain',
-          prompt.recipients.join(', '),
-        );
+      : prompt.kind === 'confirm-restore'
+        ? t('confirmRestoreDraft')
+        : t(
+            prompt.encrypt ? 'confirmSendEncrypted' : 'confirmSendPlain',
+            prompt.recipients.join(', '),
+          );
   return (
     <main>
       <h1>{t('confirmTitle')}</h1>

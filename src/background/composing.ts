@@ -16,7 +16,10 @@ import { recentKeyChange, type PeerState } from '../autocrypt/peer-state';
 import { isUsableForEncryption } from '../openpgp/gateway';
 import { buildOutgoing, type OutgoingAccount } from '../mail/outgoing';
 import { base64ToBytes } from '../util/base64';
+import { newMessageId } from '../mime/build';
 import { ProtocolError } from '../messaging/errors';
+import { CHANNEL, type PageSendStatus } from '../messaging/protocol';
+import type { SendState } from '../webmail/ecosmail/contract';
 import type { StoredAccount } from '../keyring/store';
 import { redeemTicket, requireAccount, type Handler, type Services } from './context';
 import { isAddr, str, strList } from './check';
@@ -97,6 +100,11 @@ export const composerRegister: Handler<'composer.register'> = async (
   if (caller.tabId === undefined) throw new ProtocolError('bad-request', 'no tab');
   const inReplyTo =
     payload.inReplyTo === null ? null : str(payload.inReplyTo, 'inReplyTo');
+  const pageAccount =
+    payload.pageAccount == null
+      ? null
+      : canonicalAddr(str(payload.pageAccount, 'pageAccount', 320));
+  const account = await services.keyring.getAccount();
   const ticket = await services.tickets.issue({
     kind: 'composer',
     tabId: caller.tabId,
@@ -106,10 +114,9 @@ export const composerRegister: Handler<'composer.register'> = async (
     subject: str(payload.subject, 'subject'),
     inReplyTo,
     references: strList(payload.references, 'references', 100, 1000),
-    pageAccount:
-      payload.pageAccount == null
-        ? null
-        : canonicalAddr(str(payload.pageAccount, 'pageAccount', 320)),
+    pageAccount,
+    ...(payload.draft ? { draft: str(payload.draft, 'draft', 2_000_000) } : {}),
+    messageId: newMessageId(account?.addr ?? pageAccount ?? 'ecosmail.invalid'),
     created: services.now(),
   });
   return { ticket };
@@ -135,6 +142,7 @@ export const composerOpen: Handler<'composer.open'> = async (
     replyToEncrypted: await replyToEncrypted(services, t.inReplyTo),
     pageAccount: t.pageAccount,
     gmail: t.gmail !== undefined,
+    hasDraft: !!t.draft,
   };
 };
 
@@ -231,16 +239,20 @@ export const composerSend: Handler<'composer.send'> = async (
       text: str(payload.text, 'text', 5_000_000),
       inReplyTo: t.inReplyTo ?? undefined,
       references: t.references,
+      messageId: t.messageId,
     },
     certs,
     new Date(services.now()),
     { protectHeaders: settings.protect_headers, gossip },
   );
 
+  // The same Message-ID on every try: a webmail that already sent it answers
+  // `alreadySent` instead of sending a second copy.
   const result = await services.submitToPage(t.tabId, {
     composeId: t.composeId,
     recipients,
     mime,
+    messageId: t.messageId,
   });
   if (!result.ok) {
     throw new ProtocolError(
@@ -248,5 +260,27 @@ export const composerSend: Handler<'composer.send'> = async (
       result.error ?? 'the webmail refused the message',
     );
   }
-  return { encrypted: encrypt };
+  return { encrypted: encrypt, alreadySent: result.alreadySent === true };
+};
+
+/**
+ * Where this compose slot's send stands, asked by the composer when it lost the
+ * answer to `composer.send` (the worker stopped, the wait timed out): the page says
+ * whether its provider sent the slot's Message-ID. No key is used.
+ */
+export const composerSendStatus: Handler<'composer.sendStatus'> = async (
+  payload,
+  caller,
+  services,
+) => {
+  const t = await redeemTicket(services, payload, 'composer', caller);
+  if (t.gmail || !t.messageId) return { state: 'unknown' };
+  const ask: PageSendStatus = {
+    channel: CHANNEL,
+    name: 'page.sendStatus',
+    payload: { messageId: t.messageId },
+  };
+  const answer = await services.toContent(t.tabId, ask);
+  const states: SendState[] = ['sent', 'sending', 'not-sent'];
+  return { state: states.find((s) => s === answer) ?? 'unknown' };
 };

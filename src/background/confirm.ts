@@ -41,6 +41,9 @@ export const composerConfirm: Handler<'composer.confirm'> = async (
   services,
 ) => {
   await redeemTicket(services, payload, 'composer', caller);
+  if (payload.action === 'restore') {
+    return { confirmed: await ask(services, { kind: 'confirm-restore' }) };
+  }
   const recipients = recipientsOf(payload.to, payload.cc);
   const confirmed = await ask(services, {
     kind: 'confirm-send',

@@ -21,7 +21,12 @@ export interface Services {
   /** Hands a finished message to the content script of a tab. */
   submitToPage(
     tabId: number,
-    payload: { composeId: string; recipients: string[]; mime: string },
+    payload: {
+      composeId: string;
+      recipients: string[];
+      mime: string;
+      messageId?: string;
+    },
   ): Promise<SubmitResult>;
   /** Sends a message to the top-frame content script of a tab (Gmail's). */
   toContent(tabId: number, message: unknown): Promise<unknown>;

@@ -14,8 +14,10 @@ import {
   composerRecommend,
   composerRegister,
   composerSend,
+  composerSendStatus,
 } from './composing';
 import { peersList } from './peers';
+import { composerRestoreDraft, composerSaveDraft } from './drafts';
 import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
 import {
   ownKeyImport,
@@ -76,4 +78,7 @@ export const handlers: HandlerTable = {
   'prompt.describe': promptDescribe,
   'prompt.unlock': promptUnlock,
   'prompt.answer': promptAnswer,
+  'composer.sendStatus': composerSendStatus,
+  'composer.saveDraft': composerSaveDraft,
+  'composer.restoreDraft': composerRestoreDraft,
 };

@@ -40,6 +40,13 @@ export interface ComposerTicket {
   pageAccount: string | null;
   /** Set for a Gmail compose window: its conversation's API thread id. */
   gmail?: { threadId: string | null };
+  /**
+   * The Message-ID of what is sent from this slot, fixed when the slot registers:
+   * the send id that makes a retried send the same message (attack suite MV-02).
+   */
+  messageId?: string;
+  /** Base64 of a stored draft the page offered for this slot (ciphertext). */
+  draft?: string;
   created: number;
 }
 

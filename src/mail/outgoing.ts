@@ -49,6 +49,11 @@ export interface OutgoingMessage {
   inReplyTo?: string;
   /** Message-IDs of the thread. */
   references?: string[];
+  /**
+   * This message's Message-ID (with angle brackets); a new one when absent. A
+   * compose session keeps one so that a retried send is the same message.
+   */
+  messageId?: string;
 }
 
 /** How an encrypted message is written. */
@@ -100,7 +105,7 @@ export async function buildOutgoing(
     cc: msg.cc,
     subject: msg.subject,
     date,
-    messageId: newMessageId(account.addr),
+    messageId: msg.messageId ?? newMessageId(account.addr),
     inReplyTo: msg.inReplyTo,
     references: msg.references,
   };

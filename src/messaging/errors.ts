@@ -22,6 +22,7 @@ export type ProtocolErrorCode =
   | 'locked'
   | 'weak-passphrase'
   | 'unknown-prompt'
+  | 'no-draft'
   | 'internal';
 
 /**

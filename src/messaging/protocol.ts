@@ -114,7 +114,8 @@ export interface RecipientRecommendation {
 export type PromptView =
   | { kind: 'unlock'; addr: string; fingerprint: string }
   | { kind: 'confirm-decrypt'; from: string; subject: string }
-  | { kind: 'confirm-send'; recipients: string[]; encrypt: boolean };
+  | { kind: 'confirm-send'; recipients: string[]; encrypt: boolean }
+  | { kind: 'confirm-restore' };
 
 /** Whether our secret key has a passphrase, and whether it is unlocked now. */
 export interface ProtectionView {
@@ -258,6 +259,8 @@ export interface Requests {
       references: string[];
       /** The address the page says is signed in (`data-ecosmail-account`). */
       pageAccount: string | null;
+      /** A stored draft this compose continues (base64 of its raw bytes), if any. */
+      draft?: string | null;
     };
     response: { ticket: string };
     senders: 'content';
@@ -273,6 +276,8 @@ export interface Requests {
       pageAccount: string | null;
       /** Opened from Gmail: sent by one of the `gmail.*` paths, not the page. */
       gmail: boolean;
+      /** The page offered a stored draft: the composer shows "Restore". */
+      hasDraft: boolean;
     };
     senders: 'composer';
   };
@@ -298,7 +303,35 @@ export interface Requests {
       text: string;
       encrypt: boolean;
     };
-    response: { encrypted: boolean };
+    /** `alreadySent`: an earlier try of this compose session had gone out. */
+    response: { encrypted: boolean; alreadySent: boolean };
+    senders: 'composer';
+  };
+  /** Saves the composer's fields as a draft encrypted to ourselves, via the page. */
+  'composer.saveDraft': {
+    request: {
+      ticket: string;
+      to: string[];
+      cc: string[];
+      subject: string;
+      text: string;
+    };
+    response: { saved: boolean };
+    senders: 'composer';
+  };
+  /**
+   * Decrypts the slot's stored draft; the composer sends it only from the Restore
+   * button's click handler (a private-key operation needs the user's gesture).
+   */
+  'composer.restoreDraft': {
+    request: { ticket: string };
+    response: { to: string[]; cc: string[]; subject: string; text: string };
+    senders: 'composer';
+  };
+  /** Where this compose slot's send stands, after the answer to a send was lost. */
+  'composer.sendStatus': {
+    request: { ticket: string };
+    response: { state: 'sent' | 'sending' | 'not-sent' | 'unknown' };
     senders: 'composer';
   };
   'peers.list': {
@@ -429,7 +462,14 @@ export interface Requests {
   };
   /** The composer could not see its Send click as visible: ask in our popup. */
   'composer.confirm': {
-    request: { ticket: string; to: string[]; cc: string[]; encrypt: boolean };
+    /** `restore`: decrypting the stored draft; otherwise (`send`) sending. */
+    request: {
+      ticket: string;
+      to: string[];
+      cc: string[];
+      encrypt: boolean;
+      action?: 'send' | 'restore';
+    };
     response: { confirmed: boolean };
     senders: 'composer';
   };
@@ -495,6 +535,9 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'prompt.describe': ['unlock'],
     'prompt.unlock': ['unlock'],
     'prompt.answer': ['unlock'],
+    'composer.sendStatus': ['composer'],
+    'composer.saveDraft': ['composer'],
+    'composer.restoreDraft': ['composer'],
   };
 
 /** A request on the wire. */
@@ -515,7 +558,21 @@ export const CHANNEL = 'ecosmail-autocrypt/1';
 export interface PageSubmit {
   channel: typeof CHANNEL;
   name: 'page.submit';
-  payload: { composeId: string; recipients: string[]; mime: string };
+  payload: { composeId: string; recipients: string[]; mime: string; messageId?: string };
+}
+
+/** Background → EcosMail content script: where does this send id stand? */
+export interface PageSendStatus {
+  channel: typeof CHANNEL;
+  name: 'page.sendStatus';
+  payload: { messageId: string };
+}
+
+/** Background → EcosMail content script: store this draft of a compose slot. */
+export interface PageSaveDraft {
+  channel: typeof CHANNEL;
+  name: 'page.saveDraft';
+  payload: { composeId: string; mime: string };
 }
 
 /** Background → Gmail content script: close our composer in that compose window. */

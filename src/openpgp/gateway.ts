@@ -1258,3 +1258,44 @@ export async function joinPrivateKeys(armoredKeys: string[]): Promise<string> {
   for (const key of keys) packets.push(...key.toPacketList());
   return openpgp.armor(openpgp.enums.armor.privateKey, packets.write());
 }
+
+/**
+ * Encrypts `data` to our own certificate only, without signing: for drafts, which
+ * are saved while the user types, when no gesture allows a private-key operation.
+ * Nobody but the key's owner can read the result.
+ *
+ * @param opts.ownCert our public key (binary)
+ * @throws CryptoError `'no-encryption-key'`, `'encrypt-failed'`
+ */
+export async function encryptToSelf(opts: {
+  data: Uint8Array;
+  ownCert: Uint8Array;
+  date?: Date;
+}): Promise<string> {
+  const date = opts.date ?? new Date();
+  const cert = await readOneCertificate(opts.ownCert);
+  try {
+    await cert.getEncryptionKey(undefined, date, undefined, KEY_CONFIG);
+  } catch (error) {
+    throw new CryptoError('no-encryption-key', 'our own key cannot be encrypted to', {
+      cause: error,
+    });
+  }
+  try {
+    return await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: opts.data, date }),
+      encryptionKeys: cert,
+      date,
+      format: 'armored',
+      config: CONFIG,
+    });
+  } catch (error) {
+    throw new CryptoError(
+      'encrypt-failed',
+      `encryption failed: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,6 +1,5 @@
 import type { Requests } from '../messaging/protocol';
-import { contentFrameDocument } from '../render/content-frame';
-import { sanitiseHtml } from '../render/sanitise-html';
+import { contentFrameHtml } from '../render/trusted-html';
 import { t } from './i18n';
 
 type Decrypted = Requests['reader.decrypt']['response'];
@@ -24,9 +23,7 @@ export function DecryptedContent({ result }: { result: Decrypted }) {
           sandbox=""
           title={t('readerContentTitle')}
           data-testid="content-frame"
-          srcdoc={contentFrameDocument(
-            sanitiseHtml(result.html, t('remoteImageBlocked')),
-          )}
+          srcdoc={contentFrameHtml(result.html, t('remoteImageBlocked'))}
           style="width:100%;height:60vh;border:1px solid var(--line);border-radius:4px"
         />
       ) : (

@@ -40,7 +40,7 @@ export async function getJson(path) {
  *
  * @param {string[]} recipients SMTP envelope recipients
  * @param {string} mime the complete message, submitted unchanged
- * @returns {Promise<{ ok: boolean, error?: string }>}
+ * @returns {Promise<{ ok: boolean, alreadySent?: boolean, error?: string }>}
  */
 export async function postSend(recipients, mime) {
   try {
@@ -51,8 +51,64 @@ export async function postSend(recipients, mime) {
     });
     const body = await res.json().catch(() => ({}));
     if (res.ok && body.ok === true) return { ok: true };
+    // The server refuses a Message-ID it sent before: the mail is out, once.
+    if (res.status === 409 && body.alreadySent === true) {
+      return { ok: true, alreadySent: true };
+    }
     return { ok: false, error: String(body.error ?? `HTTP ${res.status}`) };
   } catch {
     return { ok: false, error: 'The server cannot be reached.' };
+  }
+}
+
+/**
+ * Stores a draft the extension handed over, in place of the one it `replaces`.
+ * Never throws.
+ *
+ * @param {string} mime the draft, stored unchanged
+ * @param {string | undefined} replaces the id of the draft's previous version
+ * @returns {Promise<{ ok: boolean, id?: string, error?: string }>}
+ */
+export async function postDraft(mime, replaces) {
+  try {
+    const res = await fetch('/api/drafts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mime, replaces }),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (res.ok && body.ok === true) return { ok: true, id: String(body.id) };
+    return { ok: false, error: String(body.error ?? `HTTP ${res.status}`) };
+  } catch {
+    return { ok: false, error: 'The server cannot be reached.' };
+  }
+}
+
+/**
+ * Deletes a draft (it was sent). Never throws; a draft left behind is harmless.
+ *
+ * @param {string} id
+ */
+export async function deleteDraft(id) {
+  try {
+    await fetch(`/api/messages/drafts/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  } catch {
+    // Nothing to do: the user can still see it in Drafts.
+  }
+}
+
+/**
+ * Asks the server whether this account sent a Message-ID. Never throws.
+ *
+ * @param {string} messageId with its angle brackets
+ * @returns {Promise<'sent' | 'sending' | 'not-sent' | 'unknown'>}
+ */
+export async function getSendStatus(messageId) {
+  try {
+    const body = await getJson(`/api/send-status/${encodeURIComponent(messageId)}`);
+    const known = ['sent', 'sending', 'not-sent'];
+    return known.includes(body.state) ? body.state : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }

@@ -1,6 +1,7 @@
 // EcosMail reference webmail: the page. Plain ES modules, no build step, no framework.
 // Routes live in the hash so tests can open any view directly:
-//   #/inbox  #/sent  #/spam  #/message/<folder>/<id>  #/compose  #/reply/<folder>/<id>
+//   #/inbox  #/sent  #/spam  #/drafts  #/message/<folder>/<id>  #/compose
+//   #/draft/<id>  #/reply/<folder>/<id>
 // Browser globals, declared here because the lint config has none for this folder.
 /* global document, window, location, AbortController, setTimeout, clearTimeout */
 import { ApiError } from './api.js';
@@ -11,11 +12,12 @@ import { folderView } from './views/folder.js';
 import { loginView } from './views/login.js';
 import { messageView } from './views/message.js';
 
-const FOLDER = '(inbox|sent|spam)';
+const FOLDER = '(inbox|sent|spam|drafts)';
 const ROUTES = [
   { pattern: new RegExp(`^#/${FOLDER}$`), view: showFolder },
   { pattern: new RegExp(`^#/message/${FOLDER}/([^/]+)$`), view: showMessage },
   { pattern: /^#\/compose$/, view: showCompose },
+  { pattern: /^#\/draft\/([^/]+)$/, view: showDraft },
   { pattern: new RegExp(`^#/reply/${FOLDER}/([^/]+)$`), view: showReply },
 ];
 
@@ -100,9 +102,10 @@ async function render(view) {
  * @param {AbortSignal} signal
  */
 function showFolder(folder, _id, signal) {
-  const titles = { inbox: 'Inbox', sent: 'Sent', spam: 'Spam' };
-  document.title = `${titles[/** @type {'inbox' | 'sent' | 'spam'} */ (folder)]} – EcosMail`;
-  return folderView(/** @type {'inbox' | 'sent' | 'spam'} */ (folder), signal);
+  const titles = { inbox: 'Inbox', sent: 'Sent', spam: 'Spam', drafts: 'Drafts' };
+  const name = /** @type {'inbox' | 'sent' | 'spam' | 'drafts'} */ (folder);
+  document.title = `${titles[name]} – EcosMail`;
+  return folderView(name, signal);
 }
 
 /**
@@ -122,6 +125,18 @@ function showMessage(folder, id) {
 function showCompose(_folder, _id, signal) {
   document.title = 'New message – EcosMail';
   return composeView({ account: account ?? '', signal, onSent: sent });
+}
+
+/**
+ * A stored draft, continued in a compose view.
+ *
+ * @param {string} id
+ * @param {string} _unused
+ * @param {AbortSignal} signal
+ */
+function showDraft(id, _unused, signal) {
+  document.title = 'Draft – EcosMail';
+  return composeView({ account: account ?? '', stored: id, signal, onSent: sent });
 }
 
 /**

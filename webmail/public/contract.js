@@ -3,7 +3,7 @@
 // takes finished messages from the extension and submits them unchanged.
 // Browser globals, declared here because the lint config has none for this folder.
 /* global document, crypto, CustomEvent */
-import { postSend } from './api.js';
+import { deleteDraft, getSendStatus, postDraft, postSend } from './api.js';
 
 export const CONTRACT_VERSION = 1;
 
@@ -15,15 +15,28 @@ export const MOUNTED_ATTR = 'data-ecosmail-mounted';
 
 export const SUBMIT_EVENT = 'ecosmail:submit';
 export const SUBMIT_RESULT_EVENT = 'ecosmail:submit-result';
+export const SEND_STATUS_EVENT = 'ecosmail:send-status';
+export const SEND_STATUS_RESULT_EVENT = 'ecosmail:send-status-result';
+export const DRAFT_EVENT = 'ecosmail:draft';
+export const DRAFT_RESULT_EVENT = 'ecosmail:draft-result';
 
 // Only messages written in a slot this page offered are sent: a script that merely
 // dispatches events cannot name a compose the user never opened.
 const issuedComposeIds = new Set();
 
-/** A fresh compose id, remembered as issued. */
-export function newComposeId() {
+// The stored draft of each compose, by compose id: a new save replaces it, a
+// successful send deletes it.
+const draftOfCompose = new Map();
+
+/**
+ * A fresh compose id, remembered as issued.
+ *
+ * @param {string} [draftId] the stored draft this compose continues
+ */
+export function newComposeId(draftId) {
   const id = `compose-${crypto.randomUUID()}`;
   issuedComposeIds.add(id);
+  if (draftId) draftOfCompose.set(id, draftId);
   return id;
 }
 
@@ -35,6 +48,9 @@ export function newComposeId() {
  */
 export function listenForSubmissions(onSent) {
   const inFlight = new Set();
+  // Message-IDs being posted now: the server has not seen them yet, but they are
+  // not "not sent" either.
+  const sending = new Set();
 
   document.addEventListener(SUBMIT_EVENT, async (event) => {
     const request = readSubmitRequest(event);
@@ -44,16 +60,66 @@ export function listenForSubmissions(onSent) {
         answer(request.requestId, false, request.error);
       return;
     }
-    const { requestId, composeId, recipients, mime } = request.value;
+    const { requestId, composeId, recipients, mime, messageId } = request.value;
     if (inFlight.has(requestId)) return; // a repeat of a request being sent now
     inFlight.add(requestId);
+    if (messageId) sending.add(messageId);
     try {
       const result = await postSend(recipients, mime);
-      answer(requestId, result.ok, result.error);
-      if (result.ok) onSent(composeId);
+      answer(requestId, result.ok, result.error, messageId, result.alreadySent);
+      if (result.ok) {
+        const draftId = draftOfCompose.get(composeId);
+        draftOfCompose.delete(composeId);
+        if (draftId) await deleteDraft(draftId);
+        onSent(composeId);
+      }
     } finally {
       inFlight.delete(requestId);
+      if (messageId) sending.delete(messageId);
     }
+  });
+
+  // The extension saves the compose's draft, encrypted to its author: store it in
+  // place of the previous version. Only composes this page offered have drafts.
+  document.addEventListener(DRAFT_EVENT, async (event) => {
+    const detail = /** @type {CustomEvent} */ (event).detail;
+    let data;
+    try {
+      data = typeof detail === 'string' ? JSON.parse(detail) : null;
+    } catch {
+      return;
+    }
+    const { requestId, composeId, mime } = data ?? {};
+    if (typeof requestId !== 'string') return;
+    let result;
+    if (typeof composeId !== 'string' || !issuedComposeIds.has(composeId)) {
+      result = { ok: false, error: 'composeId names no compose slot of this page' };
+    } else if (typeof mime !== 'string' || mime === '') {
+      result = { ok: false, error: 'mime must be a string' };
+    } else {
+      result = await postDraft(mime, draftOfCompose.get(composeId));
+      if (result.ok && result.id) draftOfCompose.set(composeId, result.id);
+    }
+    const out = JSON.stringify({ v: CONTRACT_VERSION, requestId, ...result });
+    document.dispatchEvent(new CustomEvent(DRAFT_RESULT_EVENT, { detail: out }));
+  });
+
+  // The extension lost the answer to a submission (its worker stopped): it asks where
+  // that Message-ID stands before it offers to send again.
+  document.addEventListener(SEND_STATUS_EVENT, async (event) => {
+    const detail = /** @type {CustomEvent} */ (event).detail;
+    let data;
+    try {
+      data = typeof detail === 'string' ? JSON.parse(detail) : null;
+    } catch {
+      return;
+    }
+    const { requestId, messageId } = data ?? {};
+    if (typeof requestId !== 'string' || typeof messageId !== 'string') return;
+    const state = sending.has(messageId) ? 'sending' : await getSendStatus(messageId);
+    const result = { v: CONTRACT_VERSION, requestId, messageId, state };
+    const out = JSON.stringify(result);
+    document.dispatchEvent(new CustomEvent(SEND_STATUS_RESULT_EVENT, { detail: out }));
   });
 }
 
@@ -63,7 +129,7 @@ export function listenForSubmissions(onSent) {
  *
  * @param {Event} event
  * @returns {{ ok: true, value: { requestId: string, composeId: string,
- *   recipients: string[], mime: string } }
+ *   recipients: string[], mime: string, messageId?: string } }
  *   | { ok: false, requestId?: string, error: string }}
  */
 export function readSubmitRequest(event) {
@@ -93,17 +159,28 @@ export function readSubmitRequest(event) {
     recipients.every((r) => typeof r === 'string');
   if (!listOk) return refuse('recipients must be a non-empty array of strings');
   if (typeof mime !== 'string' || mime === '') return refuse('mime must be a string');
+  const messageId = typeof data.messageId === 'string' ? data.messageId : undefined;
 
-  return { ok: true, value: { requestId, composeId: data.composeId, recipients, mime } };
+  const value = { requestId, composeId: data.composeId, recipients, mime, messageId };
+  return { ok: true, value };
 }
 
 /**
  * @param {string} requestId
  * @param {boolean} ok
  * @param {string} [error]
+ * @param {string} [messageId] the submission's Message-ID, echoed
+ * @param {boolean} [alreadySent] sent before, by an earlier submission
  */
-function answer(requestId, ok, error) {
-  const result = { v: CONTRACT_VERSION, requestId, ok, ...(ok ? {} : { error }) };
+function answer(requestId, ok, error, messageId, alreadySent) {
+  const result = {
+    v: CONTRACT_VERSION,
+    requestId,
+    ok,
+    ...(ok ? {} : { error }),
+    ...(messageId ? { messageId } : {}),
+    ...(alreadySent ? { alreadySent: true } : {}),
+  };
   const detail = JSON.stringify(result);
   document.dispatchEvent(new CustomEvent(SUBMIT_RESULT_EVENT, { detail }));
 }

@@ -15,7 +15,9 @@
  *   submits them unchanged;
  * - it never receives plaintext of an encrypted message, and nothing it
  *   sends can start a private-key operation: decrypting and signing happen
- *   only after a click inside an extension frame.
+ *   only after a click inside an extension frame;
+ * - it stores drafts the extension hands it, encrypted to their author only
+ *   (subject and recipients inside), and offers them back in a compose slot.
  */
 
 /** Version of this contract; the page announces the one it implements. */
@@ -67,6 +69,12 @@ export const COMPOSE = {
   subject: 'data-subject',
   inReplyTo: 'data-in-reply-to',
   references: 'data-references',
+  /**
+   * Optional: the same-origin raw URL of a stored draft this compose continues. The
+   * extension fetches it (ciphertext) and decrypts it only after a click in its
+   * composer frame; the restored text stays in that frame.
+   */
+  draftUrl: 'data-draft-url',
 } as const;
 
 /** Set by the extension on a slot (reader or compose) it has mounted into. */
@@ -78,6 +86,24 @@ export const EVENTS = {
   submit: 'ecosmail:submit',
   /** Page → extension: outcome of a submission. Detail: {@link SubmitResult}. */
   submitResult: 'ecosmail:submit-result',
+  /**
+   * Extension → page: where does this Message-ID stand? Asked when the extension
+   * lost the answer to a submission (its worker stopped, the wait timed out), before
+   * it lets the user send again. Detail: {@link SendStatusRequest}.
+   */
+  sendStatus: 'ecosmail:send-status',
+  /** Page → extension: the answer. Detail: {@link SendStatusResult}. */
+  sendStatusResult: 'ecosmail:send-status-result',
+  /**
+   * Extension → page: store this draft of a compose slot, in place of the slot's
+   * previous one. The draft is PGP/MIME encrypted to the user's own key only, its
+   * subject and recipients inside. Sent while the user types (debounced) and when
+   * the composer is left. Detail: {@link DraftRequest}. The page deletes a
+   * compose's draft once that compose is sent.
+   */
+  draft: 'ecosmail:draft',
+  /** Page → extension: the draft was stored, or why not. Detail: {@link DraftResult}. */
+  draftResult: 'ecosmail:draft-result',
 } as const;
 
 /** JSON in the detail of {@link EVENTS.submit}. */
@@ -91,6 +117,12 @@ export interface SubmitRequest {
   recipients: string[];
   /** The complete RFC 5322 message, CRLF line ends; submit byte for byte. */
   mime: string;
+  /**
+   * The message's Message-ID (with angle brackets), fixed for one compose session:
+   * the send id. Sends are idempotent per id: the page must never send the same
+   * Message-ID twice, and answers a repeat with `ok: true, alreadySent: true`.
+   */
+  messageId?: string;
 }
 
 /** JSON in the detail of {@link EVENTS.submitResult}. */
@@ -100,4 +132,48 @@ export interface SubmitResult {
   ok: boolean;
   /** Human-readable reason when `ok` is false. */
   error?: string;
+  /** The request's `messageId`, echoed. */
+  messageId?: string;
+  /** This Message-ID went out before, by an earlier submission; not sent again. */
+  alreadySent?: boolean;
+}
+
+/** JSON in the detail of {@link EVENTS.draft}. */
+export interface DraftRequest {
+  v: typeof CONTRACT_VERSION;
+  /** Echoed in the result. */
+  requestId: string;
+  /** The compose slot the draft belongs to. */
+  composeId: string;
+  /** The complete RFC 5322 draft, CRLF line ends; store byte for byte. */
+  mime: string;
+}
+
+/** JSON in the detail of {@link EVENTS.draftResult}. */
+export interface DraftResult {
+  v: typeof CONTRACT_VERSION;
+  requestId: string;
+  ok: boolean;
+  /** Human-readable reason when `ok` is false. */
+  error?: string;
+}
+
+/** Where a send id stands, as the page's provider knows it. */
+export type SendState = 'sent' | 'sending' | 'not-sent' | 'unknown';
+
+/** JSON in the detail of {@link EVENTS.sendStatus}. */
+export interface SendStatusRequest {
+  v: typeof CONTRACT_VERSION;
+  /** Echoed in the result. */
+  requestId: string;
+  /** The Message-ID of the submission in question, with angle brackets. */
+  messageId: string;
+}
+
+/** JSON in the detail of {@link EVENTS.sendStatusResult}. */
+export interface SendStatusResult {
+  v: typeof CONTRACT_VERSION;
+  requestId: string;
+  messageId: string;
+  state: SendState;
 }

@@ -15,6 +15,11 @@ import {
   MESSAGE,
   MOUNTED,
   ROOT,
+  type SendState,
+  type SendStatusRequest,
+  type SendStatusResult,
+  type DraftRequest,
+  type DraftResult,
   type SubmitRequest,
   type SubmitResult,
 } from './contract';
@@ -23,6 +28,9 @@ type FramePage = 'reader' | 'composer';
 
 /** How long the page may take to submit a message before we give up. */
 const SUBMIT_TIMEOUT_MS = 60_000;
+
+/** How long the page may take to say where a send id stands. */
+const SEND_STATUS_TIMEOUT_MS = 20_000;
 
 /** Heights of our frames; they scroll inside. */
 const FRAME_HEIGHT: Record<FramePage, string> = { reader: '420px', composer: '520px' };
@@ -80,8 +88,22 @@ async function reportMessage(article: Element, messageId: string): Promise<void>
   if (answer.ticket && slot) mountFrame(slot, 'reader', answer.ticket);
 }
 
+/** The bytes of a stored draft, base64, from the webmail's own server only. */
+async function draftOf(slot: Element): Promise<string | null> {
+  const rawUrl = slot.getAttribute(COMPOSE.draftUrl);
+  if (!rawUrl) return null;
+  const url = new URL(rawUrl, location.href);
+  const fromServer = url.protocol === 'https:' || url.protocol === 'http:';
+  if (!fromServer || url.origin !== location.origin) return null;
+  const response = await pageFetch(url.href);
+  if (!response.ok) throw new Error(`draft: HTTP ${response.status}`);
+  return bytesToBase64(new Uint8Array(await response.arrayBuffer()));
+}
+
 async function openCompose(slot: Element, composeId: string): Promise<void> {
+  const draft = await draftOf(slot);
   const { ticket } = await request('composer.register', {
+    draft,
     composeId,
     to: list(slot.getAttribute(COMPOSE.to)),
     cc: list(slot.getAttribute(COMPOSE.cc)),
@@ -122,13 +144,89 @@ export function submitToPage(
       }
       if (result.requestId !== requestId) return;
       const error = typeof result.error === 'string' ? result.error : undefined;
-      finish({ v: 1, requestId, ok: result.ok === true, error });
+      const alreadySent = result.alreadySent === true;
+      const ok = result.ok === true;
+      finish({ v: 1, requestId, ok, error, messageId: payload.messageId, alreadySent });
     };
 
     document.addEventListener(EVENTS.submitResult, onResult);
     const req: SubmitRequest = { v: CONTRACT_VERSION, requestId, ...payload };
     document.dispatchEvent(
       new CustomEvent(EVENTS.submit, { detail: JSON.stringify(req) }),
+    );
+  });
+}
+
+/**
+ * Asks the page where a send id (a submission's Message-ID) stands; `unknown` when
+ * the page does not answer in time or answers nonsense.
+ */
+export function askSendStatus(messageId: string): Promise<SendState> {
+  const requestId = crypto.randomUUID();
+  const known: SendState[] = ['sent', 'sending', 'not-sent', 'unknown'];
+
+  return new Promise((resolve) => {
+    const finish = (state: SendState) => {
+      clearTimeout(timer);
+      document.removeEventListener(EVENTS.sendStatusResult, onResult);
+      resolve(state);
+    };
+    const timer = setTimeout(() => finish('unknown'), SEND_STATUS_TIMEOUT_MS);
+    const onResult = (event: Event) => {
+      const detail = (event as CustomEvent<unknown>).detail;
+      if (typeof detail !== 'string') return;
+      let result: Partial<SendStatusResult>;
+      try {
+        result = JSON.parse(detail) as Partial<SendStatusResult>;
+      } catch {
+        return;
+      }
+      if (result.requestId !== requestId || result.messageId !== messageId) return;
+      finish(known.find((k) => k === result.state) ?? 'unknown');
+    };
+
+    document.addEventListener(EVENTS.sendStatusResult, onResult);
+    const req: SendStatusRequest = { v: CONTRACT_VERSION, requestId, messageId };
+    document.dispatchEvent(
+      new CustomEvent(EVENTS.sendStatus, { detail: JSON.stringify(req) }),
+    );
+  });
+}
+
+/** Hands a draft to the page for storage and waits for its answer. */
+export function saveDraftToPage(
+  payload: Omit<DraftRequest, 'v' | 'requestId'>,
+): Promise<DraftResult> {
+  const requestId = crypto.randomUUID();
+
+  return new Promise((resolve) => {
+    const finish = (result: DraftResult) => {
+      clearTimeout(timer);
+      document.removeEventListener(EVENTS.draftResult, onResult);
+      resolve(result);
+    };
+    const timer = setTimeout(
+      () => finish({ v: 1, requestId, ok: false, error: 'the webmail did not answer' }),
+      SEND_STATUS_TIMEOUT_MS,
+    );
+    const onResult = (event: Event) => {
+      const detail = (event as CustomEvent<unknown>).detail;
+      if (typeof detail !== 'string') return;
+      let result: Partial<DraftResult>;
+      try {
+        result = JSON.parse(detail) as Partial<DraftResult>;
+      } catch {
+        return;
+      }
+      if (result.requestId !== requestId) return;
+      const error = typeof result.error === 'string' ? result.error : undefined;
+      finish({ v: 1, requestId, ok: result.ok === true, error });
+    };
+
+    document.addEventListener(EVENTS.draftResult, onResult);
+    const req: DraftRequest = { v: CONTRACT_VERSION, requestId, ...payload };
+    document.dispatchEvent(
+      new CustomEvent(EVENTS.draft, { detail: JSON.stringify(req) }),
     );
   });
 }

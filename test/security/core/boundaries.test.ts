@@ -15,7 +15,8 @@ import { handlers } from '../../../src/background/handlers';
 import type { Services } from '../../../src/background/context';
 import { CHANNEL, type Answer } from '../../../src/messaging/protocol';
 import type { SenderInfo } from '../../../src/messaging/sender';
-import { bytesToBase64 } from '../../../src/util/base64';
+import { base64ToBytes, bytesToBase64 } from '../../../src/util/base64';
+import { buildDraft, draftTag } from '../../../src/mail/draft';
 import { pgpMimeMail } from './packets';
 
 const ID = 'ecosmailtestextensionid';
@@ -167,6 +168,64 @@ describe('EX-04 / RO-04 tickets bind a view to its tab', () => {
     expect(await errorCode('composer.send', { ticket }, senders.content)).toBe(
       'forbidden-sender',
     );
+  });
+});
+
+describe('RO-03 / RO-04 drafts are restored only for our composer frame', () => {
+  // Vulnerable: a restore the page (or its content script) can ask for decrypts
+  // without a click in our frame, and hands the plaintext to whoever asked (checked
+  // on 2026-12-04 by allowing 'content' to send composer.restoreDraft: red).
+  it('RO-04 restoring a stored draft: only our composer frame, only in its tab', async () => {
+    const account = (await services.keyring.getAccount())!;
+    const fields = {
+      to: ['bob@ecosmail.test'],
+      cc: [],
+      subject: 'plans',
+      text: 'hidden',
+    };
+    const mime = await buildDraft(
+      { addr: ALICE },
+      base64ToBytes(account.keydata),
+      fields,
+      await draftTag(account.privateKeyArmored),
+    );
+    const registered = await ask(
+      'composer.register',
+      {
+        composeId: 'c1',
+        to: [],
+        cc: [],
+        subject: '',
+        inReplyTo: null,
+        references: [],
+        pageAccount: ALICE,
+        draft: bytesToBase64(new TextEncoder().encode(mime)),
+      },
+      senders.content,
+    );
+    const ticket = registered.ok ? String(registered.value.ticket) : '';
+    const composer = (tab = TAB) => ({
+      id: ID,
+      url: `${ORIGIN}/composer.html#${ticket}`,
+      frameId: 5,
+      tab: { id: tab },
+    });
+
+    for (const sender of [
+      senders.content,
+      senders.pageSubframe,
+      senders.otherExtension,
+    ]) {
+      expect(await errorCode('composer.restoreDraft', { ticket }, sender)).toBe(
+        'forbidden-sender',
+      );
+    }
+    expect(await errorCode('composer.restoreDraft', { ticket }, composer(99))).toBe(
+      'wrong-tab',
+    );
+    // Control: our composer frame in that tab gets the fields back.
+    const restored = await ask('composer.restoreDraft', { ticket }, composer());
+    expect(restored).toEqual({ ok: true, value: fields });
   });
 });
 

@@ -233,6 +233,7 @@ describe.skipIf(!available)('RO-02 signing oracles with hidden CSS text', () => 
           'cc',
           'from',
           'gmail',
+          'hasDraft',
           'pageAccount',
           'replyToEncrypted',
           'subject',

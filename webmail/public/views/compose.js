@@ -20,15 +20,20 @@ const MOUNT_WAIT_MS = 1000;
 
 /**
  * @param {{ account: string, reply?: { folder: 'inbox' | 'sent' | 'spam', id: string },
- *   signal: AbortSignal, onSent: () => void }} options
+ *   stored?: string, signal: AbortSignal, onSent: () => void }} options
+ *   `stored`: the id of a draft in Drafts to continue
  * @returns {Promise<HTMLElement>}
  */
-export async function composeView({ account, reply, signal, onSent }) {
+export async function composeView({ account, reply, stored, signal, onSent }) {
   const draft = reply ? await replyDraft(reply.folder, reply.id) : emptyDraft();
   const slot = h('div', {
     class: 'compose-slot',
     'data-ecosmail-compose-slot': true,
-    'data-compose-id': newComposeId(),
+    'data-compose-id': newComposeId(stored),
+    // The extension fetches the stored draft (ciphertext) and offers to restore it.
+    ...(stored
+      ? { 'data-draft-url': `/api/messages/drafts/${encodeURIComponent(stored)}/raw` }
+      : {}),
     'data-to': draft.to,
     'data-cc': '',
     'data-subject': draft.subject,
@@ -44,7 +49,7 @@ export async function composeView({ account, reply, signal, onSent }) {
     waiting.hidden = true;
     fallback.hidden = mounted;
   });
-  const title = reply ? 'Reply' : 'New message';
+  const title = reply ? 'Reply' : stored ? 'Draft' : 'New message';
   return h('section', { class: 'compose' }, h('h1', {}, title), slot, waiting, fallback);
 }
 

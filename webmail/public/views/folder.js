@@ -5,11 +5,11 @@
 import { getJson } from '../api.js';
 import { formatDate, h } from '../dom.js';
 
-const TITLES = { inbox: 'Inbox', sent: 'Sent', spam: 'Spam' };
+const TITLES = { inbox: 'Inbox', sent: 'Sent', spam: 'Spam', drafts: 'Drafts' };
 const POLL_MS = 10_000;
 
 /**
- * @param {'inbox' | 'sent' | 'spam'} folder
+ * @param {'inbox' | 'sent' | 'spam' | 'drafts'} folder
  * @param {AbortSignal} signal ends the polling when the view is left
  * @returns {Promise<HTMLElement>}
  */
@@ -35,7 +35,7 @@ export async function folderView(folder, signal) {
 }
 
 /**
- * @param {'inbox' | 'sent' | 'spam'} folder
+ * @param {'inbox' | 'sent' | 'spam' | 'drafts'} folder
  * @param {{ id: string, from: string, fromName: string, to: string[],
  *   subject: string, date: string | null, encrypted: boolean }} m
  */
@@ -48,7 +48,11 @@ function row(folder, m) {
       'a',
       {
         class: 'message-row',
-        href: `#/message/${folder}/${encodeURIComponent(m.id)}`,
+        // A draft opens where it can be written on: in a compose view.
+        href:
+          folder === 'drafts'
+            ? `#/draft/${encodeURIComponent(m.id)}`
+            : `#/message/${folder}/${encodeURIComponent(m.id)}`,
         'data-testid': 'message-row',
         'data-message-id': m.id,
         'data-encrypted': m.encrypted ? 'true' : 'false',
