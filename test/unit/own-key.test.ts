@@ -282,7 +282,7 @@ describe('own key through the background', () => {
       { kind: 'composer', tabId: 4 },
       services,
     );
-    expect(sent).toEqual({ encrypted: false });
+    expect(sent).toMatchObject({ encrypted: false });
     await expect(
       handlers['setupMessage.create'](
         { subject: 's', description: 'd' },
