@@ -165,7 +165,16 @@ export async function decryptMail(
   const { inner, protectedHeaders, combined } = opened;
 
   const replyTo = (email.replyTo ?? []).flatMap((address) => address.group ?? [address]);
-  const recipients = [...mail.to, ...mail.cc, ...replyTo.map((m) => m.address ?? '')];
+  const recipients = [
+    ...mail.to,
+    ...mail.cc,
+    ...replyTo.map((m) => m.address ?? ''),
+    // RFC 9788 lets a sender hide its recipients outside (Delta Chat 2.x sends
+    // `To: "hidden-recipients": ;`) and name them only in the protected headers,
+    // which are inside the same encryption as the gossip they vouch for.
+    ...(protectedHeaders?.to ?? []),
+    ...(protectedHeaders?.cc ?? []),
+  ];
 
   return {
     from,

@@ -144,6 +144,35 @@ describe('key gossip', () => {
     expect(last!.gossip_peers[0]!.recommendation).toBe('available');
   });
 
+  it('takes the recipients from protected headers when the outer ones are hidden', async () => {
+    // Delta Chat 2.x sends `To: "hidden-recipients": ;` outside and names the
+    // recipients only in the protected headers, beside its Autocrypt-Gossip.
+    const sent = await buildOutgoing(
+      alice,
+      group,
+      [bob.keydata, carol.keydata],
+      new Date(NOW - DAY),
+      {
+        protectHeaders: true,
+        gossip: [
+          { addr: bob.addr, keydata: bob.keydata },
+          { addr: carol.addr, keydata: carol.keydata },
+        ],
+      },
+    );
+    const hidden = sent.replace(/^To:.*(\r\n[ \t].*)*/m, 'To: "hidden-recipients": ;');
+    expect(hidden).not.toBe(sent);
+
+    const [report] = await inspect([hidden], {
+      secretKeys: [bob.privateKeyArmored],
+      account: bob.addr,
+    });
+    // Without the protected To, Carol would not count as a recipient (AC-10).
+    expect(report!.gossip).toEqual([
+      { addr: carol.addr, fingerprint: carol.fingerprint },
+    ]);
+  });
+
   it('ignores Autocrypt-Gossip outside the encryption', async () => {
     const gossip = formatAutocryptHeader({
       addr: carol.addr,
