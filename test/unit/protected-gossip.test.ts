@@ -144,7 +144,7 @@ describe('key gossip', () => {
     expect(last!.gossip_peers[0]!.recommendation).toBe('available');
   });
 
-  it('takes the recipients from protected headers when the outer ones are hidden', async () => {
+  it('reads recipients in protected headers when outer ones are hidden', async () => {
     // Delta Chat 2.x sends `To: "hidden-recipients": ;` outside and names the
     // recipients only in the protected headers, beside its Autocrypt-Gossip.
     const sent = await buildOutgoing(
