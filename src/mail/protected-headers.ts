@@ -25,6 +25,8 @@ export interface ProtectedHeaders {
   cc: string[];
   /** Unfolded `Autocrypt` header values inside the payload. */
   autocrypt: string[];
+  /** The protected Date (ms), when the payload carries a readable one. */
+  date?: number;
 }
 
 type Detailed = Awaited<ReturnType<typeof parseMailDetailed>>;
@@ -55,6 +57,7 @@ export function readProtectedHeaders(
     to: mail.to.map(canonicalAddr),
     cc: mail.cc.map(canonicalAddr),
     autocrypt: mail.autocryptHeaders,
+    ...(mail.date ? { date: mail.date.getTime() } : {}),
   };
 }
 

@@ -107,6 +107,7 @@ describe('buildOutgoing + ingestMessage', () => {
         to: ['bob@example.net'],
         cc: [],
         autocrypt: [],
+        date: NOW - DAY,
       },
       // Outer and protected headers agree (attack suite HP-01, HP-02).
       headerMismatch: [],

@@ -173,6 +173,43 @@ describe('key gossip', () => {
     ]);
   });
 
+  it('dates gossip by the protected Date when the outer one is obscured', async () => {
+    // Delta Chat 2.x moves the outer Date days back and keeps the true one inside.
+    const renewed = await party('carol@example.com');
+    const gossipOf = (who: Party) => ({
+      protectHeaders: true,
+      gossip: [{ addr: carol.addr, keydata: who.keydata }],
+    });
+    const older = await buildOutgoing(
+      alice,
+      group,
+      [bob.keydata, carol.keydata],
+      new Date(NOW - 5 * DAY),
+      gossipOf(carol),
+    );
+    const newer = await buildOutgoing(
+      alice,
+      group,
+      [bob.keydata, renewed.keydata],
+      new Date(NOW - DAY),
+      gossipOf(renewed),
+    );
+    const obscured = newer.replace(
+      /^Date: .*$/m,
+      `Date: ${new Date(NOW - 10 * DAY).toUTCString().replace('GMT', '+0000')}`,
+    );
+    expect(obscured).not.toBe(newer);
+
+    const [, last] = await inspect([older, obscured], {
+      secretKeys: [bob.privateKeyArmored],
+      account: bob.addr,
+    });
+    // By the outer Date it would be older than the first gossip and change nothing.
+    expect(last!.gossip_peers).toMatchObject([
+      { addr: carol.addr, gossip_key: renewed.fingerprint },
+    ]);
+  });
+
   it('ignores Autocrypt-Gossip outside the encryption', async () => {
     const gossip = formatAutocryptHeader({
       addr: carol.addr,
