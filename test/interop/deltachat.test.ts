@@ -18,6 +18,7 @@
  * The raw mail Delta Chat sends is kept under var/interop/deltachat/ (with
  * what our core reports on it) for the README's record of its formats.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,7 +39,7 @@ import {
 import { startWebmail, type Webmail } from '../../webmail/server';
 import type { StoredMessage } from '../../webmail/mailstore';
 import { inspectMailbox, type FileReport } from '../../src/cli/inspect';
-import { startDeltaChat, type DeltaChatPeer } from './delta-chat';
+import { LoopbackWatch, startDeltaChat, type DeltaChatPeer } from './delta-chat';
 import {
   freePort,
   mailServersUnavailable,
@@ -254,6 +255,7 @@ describe.skipIf(unavailable !== undefined)('Interop: Delta Chat core', () => {
   });
 
   it('kept every Delta Chat socket on loopback', () => {
+    // (The watch itself is shown to catch a wildcard socket in the test below.)
     delta.watch.sample();
     expect(delta.watch.samples).toBeGreaterThan(10);
     // Positive control: the watch did see Delta Chat's IMAP connection.
@@ -294,6 +296,26 @@ describe.skipIf(unavailable !== undefined)('Interop: Delta Chat core', () => {
   async function acceptChat(message: T.Message): Promise<void> {
     await delta.dc.rpc.acceptChat(delta.accountId, message.chatId);
   }
+});
+
+describe.skipIf(unavailable !== undefined)('Interop: the loopback watch', () => {
+  it('flags a UDP socket bound to every address (sending nothing)', async () => {
+    // What iroh or a DNS resolver would open; bound, never used.
+    const code =
+      "require('dgram').createSocket('udp4').bind(0); setTimeout(() => {}, 30000)";
+    const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+    try {
+      const watch = new LoopbackWatch(child.pid!);
+      await expect
+        .poll(() => {
+          watch.sample();
+          return watch.offLoopback.map((s) => s.protocol);
+        }, SLOW)
+        .toContain('udp');
+    } finally {
+      child.kill();
+    }
+  });
 });
 
 interface ChromeLocal {
