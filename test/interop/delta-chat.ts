@@ -1,16 +1,35 @@
 /**
- * Delta Chat core (the `deltachat-rpc-server` prebuilt of
- * `@deltachat/stdio-rpc-server`) as a correspondent, driven over JSON-RPC on
- * its stdio. Its account gets explicit server settings (IP address and
- * ports), so it never looks anything up, and its networked extras are off;
- * {@link LoopbackWatch} checks, while it runs, that every socket it holds is
- * on loopback.
+ * Delta Chat core (the `deltachat-rpc-server` prebuilt, npm package
+ * `@deltachat/stdio-rpc-server-linux-x64`) as a correspondent, driven over
+ * JSON-RPC on its stdio with `@deltachat/jsonrpc-client`. Its account gets
+ * explicit server settings (IP address and ports), so it never looks anything
+ * up, and its networked extras are off; {@link LoopbackWatch} checks, while it
+ * runs, that every socket it holds is on loopback.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
-import { join } from 'node:path';
-import { getRPCServerPath } from '@deltachat/stdio-rpc-server';
+import { existsSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { StdioDeltaChat, type T } from '@deltachat/jsonrpc-client';
+
+/**
+ * The rpc server binary, or undefined when this platform has none installed.
+ *
+ * The prebuilt is an optional dependency of its own: the wrapper package
+ * `@deltachat/stdio-rpc-server` lists platform packages that the registry does
+ * not have (android-arm, android-arm64, linux-arm at 2.57.0), so its lock
+ * entries can never be complete and `npm ci` refuses the lock file.
+ */
+export function rpcServerPath(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const pkg = require.resolve('@deltachat/stdio-rpc-server-linux-x64/package.json');
+    const bin = join(dirname(pkg), 'deltachat-rpc-server');
+    return existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** How to configure the Delta Chat account. */
 export interface DeltaChatOptions {
@@ -70,7 +89,9 @@ export async function startDeltaChat(opts: DeltaChatOptions): Promise<DeltaChatP
   const log = openSync(join(opts.dir, 'rpc-server.log'), 'a');
   // Only what the server needs in its environment: no proxy variables, no
   // inherited settings that could point it elsewhere.
-  const child: ChildProcess = spawn(getRPCServerPath({ disableEnvPath: true }), [], {
+  const bin = rpcServerPath();
+  if (!bin) throw new Error('no deltachat-rpc-server for this platform');
+  const child: ChildProcess = spawn(bin, [], {
     env: { DC_ACCOUNTS_PATH: join(opts.dir, 'accounts'), RUST_LOG: 'info' },
     stdio: ['pipe', 'pipe', log],
   });

@@ -39,7 +39,12 @@ import {
 import { startWebmail, type Webmail } from '../../webmail/server';
 import type { StoredMessage } from '../../webmail/mailstore';
 import { inspectMailbox, type FileReport } from '../../src/cli/inspect';
-import { LoopbackWatch, startDeltaChat, type DeltaChatPeer } from './delta-chat';
+import {
+  LoopbackWatch,
+  rpcServerPath,
+  startDeltaChat,
+  type DeltaChatPeer,
+} from './delta-chat';
 import {
   freePort,
   mailServersUnavailable,
@@ -53,7 +58,9 @@ const DELTA = 'delta@delta.test';
 const RECORD_DIR = resolve('var/interop/deltachat');
 const SLOW = { timeout: 60_000 };
 
-const unavailable = mailServersUnavailable();
+const unavailable =
+  mailServersUnavailable() ??
+  (rpcServerPath() ? undefined : 'no Delta Chat rpc server prebuilt for this platform');
 if (unavailable) {
   console.warn(`Delta Chat interop skipped: ${unavailable}`);
 }
