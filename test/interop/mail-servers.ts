@@ -75,6 +75,16 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Three free ports, none of them twice and none in `taken`. */
+async function distinctFreePorts(taken: number[]): Promise<[number, number, number]> {
+  const ports: number[] = [];
+  while (ports.length < 3) {
+    const port = await freePort();
+    if (!ports.includes(port) && !taken.includes(port)) ports.push(port);
+  }
+  return ports as [number, number, number];
+}
+
 /**
  * Starts Dovecot, then Postfix.
  *
@@ -85,11 +95,7 @@ export async function startMailServers(opts: MailServerOptions): Promise<MailSer
   const dir = mkdtempSync(join(tmpdir(), 'ecosmail-mta-'));
   // The daemons' own users (postfix, dovecot, nobody) must reach their files.
   chmodSync(dir, 0o755);
-  const [imapPort, lmtpPort, smtpPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ] as [number, number, number];
+  const [imapPort, lmtpPort, smtpPort] = await distinctFreePorts([opts.webmailSmtpPort]);
 
   const dovecot = writeDovecotConfig(dir, opts, imapPort, lmtpPort);
   const postfix = writePostfixConfig(dir, opts, smtpPort, lmtpPort, dovecot.authSocket);
