@@ -87,7 +87,7 @@ describe('relay to a real MTA', () => {
     return { got, port, stop };
   }
 
-  it('should pass mail for a relayed domain on unchanged, and keep the rest', async () => {
+  it('should pass mail for a relayed domain on unchanged and keep the rest', async () => {
     const mta = await startMta();
     const dir = await mkdtemp(join(tmpdir(), 'ecosmail-webmail-'));
     const relayed = await startWebmail({
