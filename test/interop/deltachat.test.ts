@@ -206,11 +206,25 @@ describe.skipIf(unavailable !== undefined)('Interop: Delta Chat core', () => {
   });
 
   it('d. a group of three: gossip lets each encrypt to all', async () => {
-    // Delta and Bob first exchange keys: Delta writes, Bob answers encrypted.
-    const toBob = await delta.dc.rpc.createContact(delta.accountId, BOB, 'Bob');
-    const bobChat = await delta.dc.rpc.createChatByContactId(delta.accountId, toBob);
-    await delta.dc.rpc.miscSendTextMessage(delta.accountId, bobChat, 'Hello Bob');
+    // Delta and Bob first exchange keys, Bob writing first, in the clear.
+    const helloText = `Hello Delta from Bob ${token()}`;
+    const first = await openCompose(bobPage);
+    await first.locator('#to').fill(DELTA);
+    await first.locator('#subject').fill('Hello Delta');
+    await first.locator('#body').fill(helloText);
+    await sendAndWait(bobPage, first);
+    const plain = await delta.waitForMessage((m) => m.text.includes(helloText));
+    expect(plain.showPadlock).toBe(false);
+    await acceptChat(plain);
+    await delta.dc.rpc.miscSendTextMessage(delta.accountId, plain.chatId, 'Hello Bob');
     const hello = await waitForInbox(BOB, 1);
+    record('4-delta-answers-plain-mail.eml', hello);
+    // Delta Chat 2.x ("key contacts") files clear mail under an address contact
+    // and answers it in the clear, though Bob's header offered a key a Level 1
+    // client could encrypt to: only signed, encrypted mail makes a key contact.
+    expect(plain.sender.isKeyContact).toBe(false);
+    expect(hello.raw.toString()).not.toMatch(/^Content-Type: multipart\/encrypted/im);
+    expect(hello.raw.toString()).toMatch(/^Autocrypt: addr=delta@delta\.test;/m);
     await openMessage(bobPage, 'inbox', hello.id);
     expect((await waitForPeer(bob, DELTA, 30_000))?.fingerprint).toBe(deltaFpr);
     const bobText = `Encrypted hello from Bob ${token()}`;
