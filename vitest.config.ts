@@ -73,6 +73,20 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Interop with other clients over real mail servers (Postfix, Dovecot)
+        // on loopback: Delta Chat core with Chromium and the built extension.
+        // Last of the browser suites, alone, one file at a time.
+        test: {
+          name: 'interop',
+          sequence: { groupOrder: 4 },
+          include: ['test/interop/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -38,7 +38,8 @@ const failedSteps = steps.filter((step) => {
 });
 
 console.log(
-  '\n── tests: vitest run (unit, security, e2e, security-browser, firefox, packaging)',
+  '\n── tests: vitest run (unit, security, e2e, security-browser, firefox, packaging,' +
+    ' interop)',
 );
 const extra = process.argv.slice(2);
 run([

@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newMessageId } from './ids.ts';
 import { startWebmail } from './server.ts';
@@ -57,6 +58,70 @@ async function api(path: string, cookie: string, init: RequestInit = {}) {
   const headers = { cookie, ...(init.headers as Record<string, string> | undefined) };
   return fetch(`${webmail.url}${path}`, { ...init, headers });
 }
+
+describe('relay to a real MTA', () => {
+  /** A stand-in MTA on loopback that keeps what it is given, with its envelope. */
+  async function startMta() {
+    const got: { to: string[]; raw: Buffer }[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      disableReverseLookup: true,
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          got.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    return { got, port, stop };
+  }
+
+  it('should pass mail for a relayed domain on unchanged and keep the rest', async () => {
+    const mta = await startMta();
+    const dir = await mkdtemp(join(tmpdir(), 'ecosmail-webmail-'));
+    const relayed = await startWebmail({
+      dataDir: dir,
+      relay: { domains: ['Relay.Example'], host: '127.0.0.1', port: mta.port },
+    });
+    try {
+      const raw = plainMail(ALICE, 'dora@relay.example', 'Hi', 'Hello Dora,', '.');
+      const to = ['dora@relay.example', CAROL, BOB];
+      await relayed.deliver(raw, { from: ALICE, to });
+
+      // Only the relayed domain's recipient goes to the MTA, byte for byte.
+      expect(mta.got).toHaveLength(1);
+      expect(mta.got[0]!.to).toEqual(['dora@relay.example']);
+      expect(mta.got[0]!.raw.equals(Buffer.from(raw))).toBe(true);
+      expect((await relayed.mailbox(BOB, 'inbox')).length).toBe(1);
+      expect((await relayed.outbound())[0]?.recipients).toEqual([
+        'dora@relay.example',
+        CAROL,
+      ]);
+
+      // With the MTA gone the sender is told, and nothing is recorded as gone.
+      await mta.stop();
+      await expect(
+        relayed.deliver(raw, { from: ALICE, to: ['dora@relay.example'] }),
+      ).rejects.toThrow(/relay to 127\.0\.0\.1/);
+      expect(await relayed.outbound()).toHaveLength(1);
+    } finally {
+      await mta.stop().catch(() => undefined);
+      await relayed.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 async function send(cookie: string, recipients: string[], mime: string) {
   return api('/api/send', cookie, {

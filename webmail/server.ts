@@ -18,7 +18,7 @@ import { openMailStore } from './mailstore.ts';
 import type { Folder, OutboundMessage, StoredMessage } from './mailstore.ts';
 import { makeSessions } from './sessions.ts';
 import { makeSmtpSubmitter, startSmtpReceiver } from './smtp.ts';
-import type { Envelope } from './smtp.ts';
+import type { Envelope, Relay } from './smtp.ts';
 
 /** How to start the webmail. */
 export interface WebmailOptions {
@@ -32,6 +32,8 @@ export interface WebmailOptions {
   accounts?: string[];
   /** Where to log; by default warnings and errors go to the console. */
   logger?: Logger;
+  /** A real MTA on loopback to pass mail for some remote domains on to. */
+  relay?: Relay;
 }
 
 /** A running webmail. */
@@ -67,7 +69,13 @@ export async function startWebmail(opts: WebmailOptions): Promise<Webmail> {
   const store = openMailStore(opts.dataDir);
   await store.init(accounts.list);
 
-  const smtp = await startSmtpReceiver(opts.smtpPort ?? 0, accounts, store, log);
+  const smtp = await startSmtpReceiver(
+    opts.smtpPort ?? 0,
+    accounts,
+    store,
+    log,
+    opts.relay,
+  );
   const submitter = makeSmtpSubmitter(smtp.port);
   let http;
   try {

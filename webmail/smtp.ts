@@ -5,6 +5,7 @@
  * No AUTH and no TLS: the server binds to 127.0.0.1 only and serves a demo provider.
  * Recipients at a local domain must exist; every other recipient is accepted and the
  * message lands in the outbound folder once, which stands in for relaying it onwards.
+ * With a {@link Relay}, mail for its domains is also passed on to a real MTA.
  */
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
@@ -23,6 +24,18 @@ export interface Envelope {
   to: string[];
 }
 
+/**
+ * Where mail for some remote domains really goes: a mail server on loopback that
+ * accepts it for them (the interop tests' Postfix). Other remote mail only lands in
+ * the outbound folder.
+ */
+export interface Relay {
+  /** Domains relayed there, e.g. `['delta.test']`; compared in lower case. */
+  domains: string[];
+  host: string;
+  port: number;
+}
+
 /** A running receiving server. */
 export interface SmtpReceiver {
   port: number;
@@ -35,7 +48,9 @@ export async function startSmtpReceiver(
   accounts: Accounts,
   store: MailStore,
   log: Logger,
+  relay?: Relay,
 ): Promise<SmtpReceiver> {
+  const forward = relay ? makeRelayForwarder(relay) : undefined;
   const server = new SMTPServer({
     name: 'ecosmail.test',
     size: MAX_MESSAGE_BYTES,
@@ -53,10 +68,10 @@ export async function startSmtpReceiver(
       callback();
     },
     onData(stream, session, callback) {
-      receive(stream, session, accounts, store).then(
+      receive(stream, session, accounts, store, forward).then(
         () => callback(),
         (err: unknown) => {
-          log.error('smtp: could not store a message', err);
+          log.error('smtp: could not accept a message', err);
           callback(toSmtpError(err));
         },
       );
@@ -74,7 +89,10 @@ export async function startSmtpReceiver(
   if (!address || typeof address === 'string') throw new Error('smtp: no port bound');
   return {
     port: address.port,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      forward?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -83,6 +101,7 @@ async function receive(
   session: SMTPServerSession,
   accounts: Accounts,
   store: MailStore,
+  forward?: RelayForwarder,
 ): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
@@ -103,7 +122,56 @@ async function receive(
       await store.add(local, isMarkedSpam(raw) ? 'spam' : 'inbox', raw);
     }
   }
-  if (remote.size > 0) await store.addOutbound(raw, [...remote]);
+  if (remote.size === 0) return;
+
+  // Relayed first: if the MTA refuses, the client hears so (and may retry) before
+  // anything is recorded as gone.
+  const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+  await forward?.forward(raw, from, [...remote]);
+  await store.addOutbound(raw, [...remote]);
+}
+
+/** Passes mail for the relay's domains on to its MTA. */
+interface RelayForwarder {
+  /**
+   * Sends `raw` unchanged to those of `recipients` whose domain is relayed.
+   *
+   * @throws {Error} with an SMTP `responseCode` when the MTA refuses it
+   */
+  forward(raw: Buffer, from: string, recipients: string[]): Promise<void>;
+  close(): void;
+}
+
+function makeRelayForwarder(relay: Relay): RelayForwarder {
+  const domains = new Set(relay.domains.map((d) => d.toLowerCase()));
+  const transport = nodemailer.createTransport({
+    host: relay.host,
+    port: relay.port,
+    secure: false,
+    ignoreTLS: true,
+    name: 'ecosmail.test',
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return {
+    async forward(raw, from, recipients) {
+      const to = recipients.filter((r) => domains.has(domainOf(r)));
+      if (to.length === 0) return;
+      try {
+        const info = await transport.sendMail({ envelope: { from, to }, raw });
+        if (info.rejected.length > 0) throw new Error('recipients refused');
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : 'unknown error';
+        // Temporary from the sender's point of view: the relay may come back.
+        throw smtpError(451, `relay to ${relay.host}:${relay.port} failed: ${reason}`);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+function domainOf(addr: string): string {
+  return addr.slice(addr.lastIndexOf('@') + 1).toLowerCase();
 }
 
 /** A client for our own receiver; one connection per message. */

@@ -61,7 +61,7 @@ export async function applyDecryptedMail(opts: {
   if (opts.skipped || !mail.from) return effects;
 
   const from = mail.from.addr;
-  const effectiveDate = effectiveDateOf(mail, opts.receivedAt);
+  const effectiveDate = effectiveDateInside(mail, decrypted, opts.receivedAt);
   const states = new Map<string, PeerState>();
   // Later steps see the states earlier steps produced.
   const peerOf = async (addr: string) => states.get(addr) ?? opts.getPeer(addr);
@@ -105,4 +105,20 @@ export async function applyDecryptedMail(opts: {
 
   effects.changed = [...states.values()];
   return effects;
+}
+
+/**
+ * The effective date of what the encrypted payload says. RFC 9788 lets a sender
+ * obscure the outer Date, and Delta Chat 2.x moves it days into the past; the
+ * protected Date inside the encryption is then the sending time. Without it, or
+ * when it lies in the future, the outer Date rules as Level 1 says.
+ */
+function effectiveDateInside(
+  mail: ParsedMail,
+  decrypted: DecryptedMail,
+  receivedAt: number,
+): number {
+  const inside = decrypted.protectedHeaders?.date;
+  if (inside !== undefined && inside <= receivedAt) return inside;
+  return effectiveDateOf(mail, receivedAt);
 }

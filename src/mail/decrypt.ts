@@ -240,7 +240,16 @@ export async function decryptMail(
   const replyTo = (email.replyTo ?? [])
     .flatMap((address) => address.group ?? [address])
     .map((m) => canonicalAddr(m.address ?? ''));
-  const recipients = [...mail.to, ...mail.cc, ...replyTo];
+  const recipients = [
+    ...mail.to,
+    ...mail.cc,
+    ...replyTo,
+    // RFC 9788 lets a sender hide its recipients outside (Delta Chat 2.x sends
+    // `To: "hidden-recipients": ;`) and name them only in the protected headers,
+    // which are inside the same encryption as the gossip they vouch for.
+    ...(protectedHeaders?.to ?? []).map(canonicalAddr),
+    ...(protectedHeaders?.cc ?? []).map(canonicalAddr),
+  ];
 
   return {
     from,

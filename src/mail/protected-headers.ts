@@ -27,6 +27,8 @@ export interface ProtectedHeaders {
   replyTo: string[];
   /** Unfolded `Autocrypt` header values inside the payload. */
   autocrypt: string[];
+  /** The protected Date (ms), when the payload carries a readable one. */
+  date?: number;
 }
 
 type Detailed = Awaited<ReturnType<typeof parseMailDetailed>>;
@@ -62,6 +64,7 @@ export function readProtectedHeaders(
       .filter((addr) => addr.includes('@'))
       .map(canonicalAddr),
     autocrypt: mail.autocryptHeaders,
+    ...(mail.date ? { date: mail.date.getTime() } : {}),
   };
 }
 

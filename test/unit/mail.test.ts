@@ -108,6 +108,7 @@ describe('buildOutgoing + ingestMessage', () => {
         cc: [],
         replyTo: [],
         autocrypt: [],
+        date: NOW - DAY,
       },
       attachments: [],
       // Outer and protected headers agree (attack suite HP-01, HP-02).

@@ -144,6 +144,72 @@ describe('key gossip', () => {
     expect(last!.gossip_peers[0]!.recommendation).toBe('available');
   });
 
+  it('reads recipients in protected headers when outer ones are hidden', async () => {
+    // Delta Chat 2.x sends `To: "hidden-recipients": ;` outside and names the
+    // recipients only in the protected headers, beside its Autocrypt-Gossip.
+    const sent = await buildOutgoing(
+      alice,
+      group,
+      [bob.keydata, carol.keydata],
+      new Date(NOW - DAY),
+      {
+        protectHeaders: true,
+        gossip: [
+          { addr: bob.addr, keydata: bob.keydata },
+          { addr: carol.addr, keydata: carol.keydata },
+        ],
+      },
+    );
+    const hidden = sent.replace(/^To:.*(\r\n[ \t].*)*/m, 'To: "hidden-recipients": ;');
+    expect(hidden).not.toBe(sent);
+
+    const [report] = await inspect([hidden], {
+      secretKeys: [bob.privateKeyArmored],
+      account: bob.addr,
+    });
+    // Without the protected To, Carol would not count as a recipient (AC-10).
+    expect(report!.gossip).toEqual([
+      { addr: carol.addr, fingerprint: carol.fingerprint },
+    ]);
+  });
+
+  it('dates gossip by the protected Date when the outer one is obscured', async () => {
+    // Delta Chat 2.x moves the outer Date days back and keeps the true one inside.
+    const renewed = await party('carol@example.com');
+    const gossipOf = (who: Party) => ({
+      protectHeaders: true,
+      gossip: [{ addr: carol.addr, keydata: who.keydata }],
+    });
+    const older = await buildOutgoing(
+      alice,
+      group,
+      [bob.keydata, carol.keydata],
+      new Date(NOW - 5 * DAY),
+      gossipOf(carol),
+    );
+    const newer = await buildOutgoing(
+      alice,
+      group,
+      [bob.keydata, renewed.keydata],
+      new Date(NOW - DAY),
+      gossipOf(renewed),
+    );
+    const obscured = newer.replace(
+      /^Date: .*$/m,
+      `Date: ${new Date(NOW - 10 * DAY).toUTCString().replace('GMT', '+0000')}`,
+    );
+    expect(obscured).not.toBe(newer);
+
+    const [, last] = await inspect([older, obscured], {
+      secretKeys: [bob.privateKeyArmored],
+      account: bob.addr,
+    });
+    // By the outer Date it would be older than the first gossip and change nothing.
+    expect(last!.gossip_peers).toMatchObject([
+      { addr: carol.addr, gossip_key: renewed.fingerprint },
+    ]);
+  });
+
   it('ignores Autocrypt-Gossip outside the encryption', async () => {
     const gossip = formatAutocryptHeader({
       addr: carol.addr,
