@@ -32,6 +32,20 @@ function popupWindows(): PopupWindows {
   };
 }
 
+/**
+ * Makes storage.local readable by our own pages and worker only. Best effort: the
+ * call exists in Chromium, not in Firefox, and nothing in our content scripts
+ * reads storage.
+ */
+function closeLocalStorageToContentScripts(): void {
+  const local = (globalThis as { chrome?: { storage?: { local?: unknown } } }).chrome
+    ?.storage?.local as
+    { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> } | undefined;
+  local?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch((err: unknown) => {
+    console.warn('storage.local stays open to content scripts:', String(err));
+  });
+}
+
 export default defineBackground(() => {
   const services: Services = {
     keyring: new KeyringStore(browser.storage.local),
@@ -50,6 +64,11 @@ export default defineBackground(() => {
     unlocked: new UnlockCache(browser.storage.session, () => Date.now()),
     prompts: new WindowPrompts(popupWindows(), browser.runtime.getURL('/unlock.html')),
   };
+
+  // Our secret key lives in storage.local, which content scripts may read by
+  // default. Chromium lets us close local storage to them as session storage is;
+  // Firefox has no such switch yet (bugzilla 1724754), see README "Limits today".
+  closeLocalStorageToContentScripts();
 
   const origin = browser.runtime.getURL('/').replace(/\/$/, '');
   const route = createRouter(handlers, services, { id: browser.runtime.id, origin });
