@@ -18,6 +18,7 @@ import { extensionFrame, openMessage, signIn, textOf } from './webmail-page';
 import { startTestWebmail } from '../e2e/webmail-page';
 import { pgpMimeMail } from '../security/browser/harness';
 import type { Webmail } from '../../webmail/server';
+import { confirmInPopup } from './popup';
 
 const ALICE = 'alice@ecosmail.test';
 const ATTACKER = 'mallory@attacker.test';
@@ -92,6 +93,8 @@ describe('Firefox: attachments of decrypted mail', () => {
     // Our reader refuses a click on a frame not yet seen on screen.
     await new Promise((r) => setTimeout(r, 800));
     await button!.click();
+    // Firefox cannot see whether the page hid our frame: confirmed in our popup.
+    await confirmInPopup(firefox);
     await reader.waitForSelector('[data-testid="attachment-name"]', { timeout: 30_000 });
 
     expect(await textOf(reader, '[data-testid="plaintext"]')).toContain('see attachment');
