@@ -17,6 +17,7 @@ import {
 } from './composing';
 import { peersList } from './peers';
 import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
+import { readerProgressHandler } from './progress';
 
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
@@ -40,4 +41,5 @@ export const handlers: HandlerTable = {
   'gmail.armor': gmailArmor,
   'gmail.dismiss': gmailDismiss,
   'gmail.send': gmailSend,
+  'reader.progress': readerProgressHandler,
 };

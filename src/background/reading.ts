@@ -8,18 +8,26 @@ import { inlineArmor } from '../mail/inline';
 import { parseMail } from '../mime/parse';
 import { base64ToBytes } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
-import type { HeaderSummary } from '../messaging/protocol';
+import type { HeaderSummary, Requests } from '../messaging/protocol';
 import type { IngestResult } from '../mail/incoming';
 import type { PeerState } from '../autocrypt/peer-state';
-import { redeemTicket, requireAccount, type Handler } from './context';
+import {
+  redeemTicket,
+  requireAccount,
+  type Caller,
+  type Handler,
+  type Services,
+} from './context';
+import { readerProgress } from './progress';
 import { str } from './check';
 import { KEY_BUDGET, VIEW_BUDGET } from './limits';
 import { skipReason } from '../mail/incoming';
 import { applyDecryptedMail } from '../mail/after-decryption';
 import { parseMailDetailed } from '../mime/parse';
+import { MAX_RAW_MAIL_BYTES } from '../messaging/raw-limit';
 
 /** Raw messages above this size are refused before parsing (bytes). */
-export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+export const MAX_MESSAGE_BYTES = MAX_RAW_MAIL_BYTES;
 
 function decodeRaw(raw: unknown): Uint8Array {
   // Base64 is 4/3 of the bytes; check the string before decoding it.
@@ -124,7 +132,23 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   await services.limits.take(`view:${ticketId}`, VIEW_BUDGET);
   await services.limits.take(`key:${account.fingerprint}`, KEY_BUDGET);
 
-  const raw = base64ToBytes(ticket.raw);
+  // The frame shows these stages while it waits (a large mail takes seconds).
+  readerProgress.set(ticketId, caller.tabId, 'reading');
+  try {
+    return await decryptTicket(ticketId, ticket.raw, account, caller, services);
+  } finally {
+    readerProgress.done(ticketId);
+  }
+};
+
+async function decryptTicket(
+  ticketId: string,
+  rawBase64: string,
+  account: Awaited<ReturnType<typeof requireAccount>>,
+  caller: Caller,
+  services: Services,
+): Promise<Requests['reader.decrypt']['response']> {
+  const raw = base64ToBytes(rawBase64);
 
   // One parse serves decryption and the peer updates below.
   const parsed = await parseMailDetailed(raw);
@@ -132,12 +156,14 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   const from = mail.from?.addr ?? '';
   const peer = from ? await services.keyring.getPeer(from) : undefined;
 
+  readerProgress.set(ticketId, caller.tabId, 'decrypting');
   const result = await decryptMail(
     raw,
     account.privateKeyArmored,
     senderCerts(peer),
     parsed,
   );
+  readerProgress.set(ticketId, caller.tabId, 'showing');
 
   // What the payload teaches about peers: a header protected by the encryption and
   // the recipients' gossiped keys. Autocrypt's message-level skips apply here too.
@@ -174,4 +200,4 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     protectedFromForged: result.protectedFromForged ?? false,
     addedRecipients: result.addedRecipients ?? [],
   };
-};
+}

@@ -263,6 +263,12 @@ export interface Requests {
     response: { id: string; threadId: string };
     senders: 'composer';
   };
+  /** How far `reader.decrypt` is for this ticket, while it runs; null otherwise. */
+  'reader.progress': {
+    request: { ticket: string };
+    response: { stage: 'reading' | 'decrypting' | 'showing' | null };
+    senders: 'reader';
+  };
 }
 
 /** Name of a request. */
@@ -292,6 +298,7 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'gmail.armor': ['composer'],
     'gmail.dismiss': ['composer'],
     'gmail.send': ['composer'],
+    'reader.progress': ['reader'],
   };
 
 /** A request on the wire. */
