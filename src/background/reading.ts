@@ -3,7 +3,7 @@
  * its Autocrypt header updates the peer state; an encrypted message gets a
  * ticket for the reader frame, which decrypts only after the user's click.
  */
-import { ingestMessage, decryptMail } from '../mail/incoming';
+import { decryptMail, ingestResult, judgeMessage, nextPeerState } from '../mail/incoming';
 import { inlineArmor } from '../mail/inline';
 import { parseMail } from '../mime/parse';
 import { base64ToBytes } from '../util/base64';
@@ -61,20 +61,21 @@ export const messageOpened: Handler<'message.opened'> = async (
   const messageId = str(payload.messageId, 'messageId', 500);
   const bytes = decodeRaw(payload.raw);
 
+  // Parse and judge the header (the keydata check included) before touching
+  // the keyring: only the peer's read-decide-write step runs in the write queue,
+  // batched with the other messages that arrive meanwhile.
+  const judged = await judgeMessage(bytes, services.now());
   const own = (await services.keyring.getAccount())?.addr;
+  const from = judged.skipped ? undefined : judged.mail.from?.addr;
 
-  // Read, decide and store the peer in one step of the write queue. Our own
-  // mail (a Sent copy) is no news about a peer: we are not our own contact.
-  // TODO(2026-12-04): ingestion stays near 100 headers/s in Chrome whether or
-  // not the keydata check runs (`npm run bench`, item 3; the core alone does
-  // 600-1,100/s), so the cost is around it: a message round trip, and a storage
-  // read and write per message in series with the parse inside the queue.
-  // Parse before entering the queue and write the peers of a burst in one `set`.
-  const result = await services.keyring.withPeers(async (tx) => {
-    const ingested = await ingestMessage(bytes, tx.getPeer, services.now());
-    if (ingested.peer && ingested.peer.addr !== own) await tx.putPeer(ingested.peer);
-    return ingested;
-  });
+  // Our own mail (a Sent copy) is no news about a peer: we are not our own contact.
+  const peer =
+    from && from !== own
+      ? await services.keyring.updatePeer(from, (previous) =>
+          nextPeerState(previous, judged),
+        )
+      : undefined;
+  const result = ingestResult(judged, peer);
 
   const encrypted = result.mail.encrypted !== null || inlineArmor(result.mail) !== null;
   let ticket: string | null = null;
