@@ -124,14 +124,20 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   caller,
   services,
 ) => {
+  // The account is read while the ticket is checked; a bad ticket still
+  // answers first.
+  const accountRead = requireAccount(services);
+  accountRead.catch(() => undefined);
   const ticket = await redeemTicket(services, payload, 'reader', caller);
-  const account = await requireAccount(services);
+  const account = await accountRead;
 
   // A page that shows message after message must not get our key to decrypt
   // without bound (attack suite EX-08): one budget per view, one per key.
   const ticketId = str(payload.ticket, 'ticket');
-  await services.limits.take(`view:${ticketId}`, VIEW_BUDGET);
-  await services.limits.take(`key:${account.fingerprint}`, KEY_BUDGET);
+  await services.limits.takeEach([
+    [`view:${ticketId}`, VIEW_BUDGET],
+    [`key:${account.fingerprint}`, KEY_BUDGET],
+  ]);
 
   // The frame shows these stages while it waits (a large mail takes seconds).
   readerProgress.set(ticketId, caller.tabId, 'reading');
