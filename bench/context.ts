@@ -2,7 +2,7 @@
  * What every bench item gets: the browser with the extension, the reference
  * webmail, the bench's own server, and small helpers for the browser side.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import type { Frame, Page, Worker } from 'playwright';
 import type { ExtensionBrowser } from '../test/e2e/browser';
 import type { Webmail } from '../webmail/server';
@@ -262,4 +262,28 @@ export function topSelfTime(
       ([name, ms]) =>
         `${ms.toFixed(0).padStart(6)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${name}`,
     );
+}
+
+/**
+ * Starts the CDP profiler of the service worker (items run it when
+ * `BENCH_PROFILE=1`); `stop` prints the top self times and writes the profile
+ * to `var/<name>.cpuprofile` (DevTools opens it).
+ */
+export async function startProfile(ctx: BenchContext) {
+  const session = await attachWorkerSession(ctx.ext);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 200 });
+  await session.send('Profiler.start');
+  return {
+    async stop(name: string) {
+      const { profile } = (await session.send('Profiler.stop')) as {
+        profile: Parameters<typeof topSelfTime>[0];
+      };
+      await session.close();
+      mkdirSync('var', { recursive: true });
+      writeFileSync(`var/${name}.cpuprofile`, JSON.stringify(profile));
+      console.log(`── profile ${name} (service worker, self time):`);
+      for (const line of topSelfTime(profile)) console.log(line);
+    },
+  };
 }

@@ -10,14 +10,7 @@ import type { PeerState } from '../../src/autocrypt/peer-state';
 import { figure, summarise, type Figure } from '../figures';
 import { plainMailWithHeader, senderKey, type SenderKey } from '../fixtures';
 import type { Page } from 'playwright';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import {
-  attachWorkerSession,
-  shim,
-  topSelfTime,
-  type BenchContext,
-  type ChromeLike,
-} from '../context';
+import { shim, startProfile, type BenchContext, type ChromeLike } from '../context';
 
 const ITEM = '3';
 
@@ -268,30 +261,6 @@ export async function benchAutocrypt(
       value: summarise(nodeKnown),
     }),
   ];
-}
-
-/**
- * With `BENCH_PROFILE=1`, the first batch of each kind runs under the CDP
- * profiler of the service worker: the top self times are printed, and the
- * profile is written to `var/<name>.cpuprofile` (DevTools opens it).
- */
-async function startProfile(ctx: BenchContext) {
-  const session = await attachWorkerSession(ctx.ext);
-  await session.send('Profiler.enable');
-  await session.send('Profiler.setSamplingInterval', { interval: 200 });
-  await session.send('Profiler.start');
-  return {
-    async stop(name: string) {
-      const { profile } = (await session.send('Profiler.stop')) as {
-        profile: Parameters<typeof topSelfTime>[0];
-      };
-      await session.close();
-      mkdirSync('var', { recursive: true });
-      writeFileSync(`var/${name}.cpuprofile`, JSON.stringify(profile));
-      console.log(`── profile ${name} (service worker, self time):`);
-      for (const line of topSelfTime(profile)) console.log(line);
-    },
-  };
 }
 
 async function ingestUnderNode(
