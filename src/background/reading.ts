@@ -148,6 +148,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   }
 };
 
+// The decryption proper, once the ticket, the account and the budgets passed.
 async function decryptTicket(
   ticketId: string,
   rawBase64: string,
