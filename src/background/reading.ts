@@ -65,16 +65,14 @@ export const messageOpened: Handler<'message.opened'> = async (
   // the keyring: only the peer's read-decide-write step runs in the write queue,
   // batched with the other messages that arrive meanwhile.
   const judged = await judgeMessage(bytes, services.now());
-  const own = (await services.keyring.getAccount())?.addr;
   const from = judged.skipped ? undefined : judged.mail.from?.addr;
 
   // Our own mail (a Sent copy) is no news about a peer: we are not our own contact.
-  const peer =
-    from && from !== own
-      ? await services.keyring.updatePeer(from, (previous) =>
-          nextPeerState(previous, judged),
-        )
-      : undefined;
+  const peer = from
+    ? await services.keyring.updatePeer(from, (previous, own) =>
+        from === own ? undefined : nextPeerState(previous, judged),
+      )
+    : undefined;
   const result = ingestResult(judged, peer);
 
   const encrypted = result.mail.encrypted !== null || inlineArmor(result.mail) !== null;

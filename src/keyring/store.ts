@@ -44,10 +44,19 @@ const ACCOUNT = 'account';
 const SETTINGS = 'settings';
 const PEER_PREFIX = 'peer:';
 
+/**
+ * The next state of a peer from its stored one (undefined for a peer never seen),
+ * or undefined to leave it as it is; `ownAddr` is the account's address, if any.
+ */
+export type PeerChange = (
+  previous: PeerState | undefined,
+  ownAddr: string | undefined,
+) => PeerState | undefined;
+
 /** One queued {@link KeyringStore.updatePeer} call. */
 interface PeerUpdate {
   addr: string;
-  change: (previous: PeerState | undefined) => PeerState | undefined;
+  change: PeerChange;
   resolve(next: PeerState | undefined): void;
   reject(error: unknown): void;
 }
@@ -155,7 +164,8 @@ export class KeyringStore {
 
   /**
    * Changes one peer: `change` gets the stored state (undefined for a peer never
-   * seen) and returns the next one, or undefined to leave it as it is.
+   * seen) and the account's address, and returns the next state, or undefined
+   * to leave it as it is.
    *
    * Updates that arrive while the write queue is busy are applied together in
    * its next step, with one storage read and one write for the whole batch: a
@@ -166,10 +176,7 @@ export class KeyringStore {
    *
    * @returns the state written, or undefined when nothing changed
    */
-  updatePeer(
-    addr: string,
-    change: (previous: PeerState | undefined) => PeerState | undefined,
-  ): Promise<PeerState | undefined> {
+  updatePeer(addr: string, change: PeerChange): Promise<PeerState | undefined> {
     return new Promise((resolve, reject) => {
       this.pendingPeers.push({ addr, change, resolve, reject });
       // The first update of a batch books its step; later ones ride along.
@@ -183,22 +190,24 @@ export class KeyringStore {
     const batch = this.pendingPeers;
     this.pendingPeers = [];
 
+    // The account comes with the peers: one read, however many messages.
     const keys = [...new Set(batch.map((update) => PEER_PREFIX + update.addr))];
     let stored: Record<string, unknown>;
     try {
-      stored = await this.area.get(keys);
+      stored = await this.area.get([ACCOUNT, ...keys]);
     } catch (error) {
       for (const update of batch) update.reject(error);
       return;
     }
 
+    const ownAddr = (stored[ACCOUNT] as StoredAccount | undefined)?.addr;
     const state = new Map(Object.entries(stored) as [string, PeerState][]);
     const changed: Record<string, PeerState> = {};
     const settle: (() => void)[] = [];
     for (const update of batch) {
       const key = PEER_PREFIX + update.addr;
       try {
-        const next = update.change(state.get(key));
+        const next = update.change(state.get(key), ownAddr);
         if (next && next.addr !== update.addr) {
           throw new Error(`peer update for ${update.addr} returned ${next.addr}`);
         }

@@ -106,6 +106,21 @@ describe('KeyringStore', () => {
     expect({ reads, writes }).toEqual({ reads: 1, writes: 1 });
   });
 
+  it('should give each peer update the account address', async () => {
+    const store = new KeyringStore(memoryArea());
+    const seen: (string | undefined)[] = [];
+    await store.updatePeer(
+      'carol@example.com',
+      (_prev, own) => (seen.push(own), undefined),
+    );
+    await store.createAccount(account);
+    await store.updatePeer(
+      'carol@example.com',
+      (_prev, own) => (seen.push(own), undefined),
+    );
+    expect(seen).toEqual([undefined, 'alice@ecosmail.test']);
+  });
+
   it('should leave a peer as it was when its update throws, and write the others', async () => {
     const store = new KeyringStore(memoryArea());
     await store.updatePeer('carol@example.com', () => peer('carol@example.com', 1));
