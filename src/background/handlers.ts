@@ -18,6 +18,7 @@ import {
 import { peersList } from './peers';
 import { gmailArmor, gmailCompose, gmailDismiss, gmailSend } from './gmail';
 import { readerProgressHandler } from './progress';
+import { messagesOpened } from './opened-batch';
 
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
@@ -42,4 +43,5 @@ export const handlers: HandlerTable = {
   'gmail.dismiss': gmailDismiss,
   'gmail.send': gmailSend,
   'reader.progress': readerProgressHandler,
+  'messages.opened': messagesOpened,
 };

@@ -263,6 +263,20 @@ export interface Requests {
     response: { id: string; threadId: string };
     senders: 'composer';
   };
+  /**
+   * Several opened messages in one request (an inbox scan, a thread): each is
+   * handled as `message.opened`, and answered in order with its result or error.
+   */
+  'messages.opened': {
+    request: { messages: { messageId: string; raw: string /* base64 */ }[] };
+    response: {
+      results: (
+        | { header: HeaderSummary; encrypted: boolean; ticket: string | null }
+        | { error: { code: string; message: string } }
+      )[];
+    };
+    senders: 'content' | 'viewer';
+  };
   /** How far `reader.decrypt` is for this ticket, while it runs; null otherwise. */
   'reader.progress': {
     request: { ticket: string };
@@ -299,6 +313,7 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'gmail.dismiss': ['composer'],
     'gmail.send': ['composer'],
     'reader.progress': ['reader'],
+    'messages.opened': ['content', 'viewer'],
   };
 
 /** A request on the wire. */
