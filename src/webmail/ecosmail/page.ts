@@ -9,6 +9,7 @@ import { request } from '../../messaging/client';
 import { bytesToBase64 } from '../../util/base64';
 import { t } from '../../ui/i18n';
 import { MAX_RAW_MAIL_BYTES } from '../../messaging/raw-limit';
+import { reportOpened } from '../opened-queue';
 import {
   COMPOSE,
   CONTRACT_VERSION,
@@ -77,7 +78,8 @@ async function reportMessage(article: Element, messageId: string): Promise<void>
   if (bytes.length > MAX_RAW_MAIL_BYTES) throw new Error('raw source: too large');
   const raw = bytesToBase64(bytes);
 
-  const answer = await request('message.opened', { messageId, raw });
+  // An inbox that shows many messages at once reports them together.
+  const answer = await reportOpened(messageId, raw);
   const slot = article.querySelector(MESSAGE.readerSlot);
   if (answer.ticket && slot) mountFrame(slot, 'reader', answer.ticket);
 }
