@@ -2,7 +2,7 @@
  * What every bench item gets: the browser with the extension, the reference
  * webmail, the bench's own server, and small helpers for the browser side.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import type { Frame, Page, Worker } from 'playwright';
 import type { ExtensionBrowser } from '../test/e2e/browser';
 import type { Webmail } from '../webmail/server';
@@ -176,6 +176,114 @@ export async function attachWorkerHeap(ext: ExtensionBrowser): Promise<WorkerHea
     async close() {
       await cdp.detach();
       await page.close();
+    },
+  };
+}
+
+/** A CDP session on our service worker: send a method, get its result. */
+export interface WorkerSession {
+  send(method: string, params?: object): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** Like {@link attachWorkerHeap}, for any CDP method (the profiler, say). */
+export async function attachWorkerSession(ext: ExtensionBrowser): Promise<WorkerSession> {
+  const page = await ext.openExtensionPage('options.html');
+  const cdp = await ext.context.newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const worker = targetInfos.find(
+    (t) =>
+      t.type === 'service_worker' &&
+      t.url.startsWith(`chrome-extension://${ext.extensionId}/`),
+  );
+  if (!worker) throw new Error('no service worker target to attach to');
+  const { sessionId } = await cdp.send('Target.attachToTarget', {
+    targetId: worker.targetId,
+    flatten: false,
+  });
+
+  let nextId = 1;
+  const waiting = new Map<number, (result: Record<string, unknown>) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return;
+    const message = JSON.parse(event.message) as {
+      id?: number;
+      result?: Record<string, unknown>;
+    };
+    const resolve = message.id === undefined ? undefined : waiting.get(message.id);
+    if (!resolve) return;
+    waiting.delete(message.id!);
+    resolve(message.result ?? {});
+  });
+
+  return {
+    async send(method, params = {}) {
+      const id = nextId++;
+      const answer = new Promise<Record<string, unknown>>((r) => waiting.set(id, r));
+      await cdp.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id, method, params }),
+      });
+      return answer;
+    },
+    async close() {
+      await cdp.detach();
+      await page.close();
+    },
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/**
+ * The functions with the most self time in a CDP CPU profile, as lines of
+ * text: where the worker's time went.
+ */
+export function topSelfTime(
+  profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] },
+  count = 15,
+): string[] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byNode.get(id)!.callFrame;
+    const file = frame.url.split('/').pop() ?? '';
+    const name = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(
+      ([name, ms]) =>
+        `${ms.toFixed(0).padStart(6)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${name}`,
+    );
+}
+
+/**
+ * Starts the CDP profiler of the service worker (items run it when
+ * `BENCH_PROFILE=1`); `stop` prints the top self times and writes the profile
+ * to `var/<name>.cpuprofile` (DevTools opens it).
+ */
+export async function startProfile(ctx: BenchContext) {
+  const session = await attachWorkerSession(ctx.ext);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 200 });
+  await session.send('Profiler.start');
+  return {
+    async stop(name: string) {
+      const { profile } = (await session.send('Profiler.stop')) as {
+        profile: Parameters<typeof topSelfTime>[0];
+      };
+      await session.close();
+      mkdirSync('var', { recursive: true });
+      writeFileSync(`var/${name}.cpuprofile`, JSON.stringify(profile));
+      console.log(`── profile ${name} (service worker, self time):`);
+      for (const line of topSelfTime(profile)) console.log(line);
     },
   };
 }

@@ -26,6 +26,8 @@ export interface ReaderRun {
   frameLongestTaskMs: number;
   /** Whether the frame showed progress (a busy Decrypt button) meanwhile. */
   progressShown: boolean;
+  /** The stages the busy button named, in the order seen. */
+  stages: string[];
 }
 
 declare global {
@@ -37,6 +39,7 @@ declare global {
       plainAt?: number;
       domAt?: number;
       busySeen?: boolean;
+      stages?: string[];
       error?: string;
       tasks: { start: number; end: number }[];
     };
@@ -74,6 +77,9 @@ function watchFrame(): void {
   const check = () => {
     const button = document.querySelector('[data-testid="decrypt"]');
     if (button && (button as HTMLButtonElement).disabled) state.busySeen = true;
+    const stage = button?.getAttribute('data-stage');
+    state.stages ??= [];
+    if (stage && state.stages.at(-1) !== stage) state.stages.push(stage);
     const error = document.querySelector('[data-testid="error"]');
     if (error) state.error = error.textContent ?? 'error';
     if (!state.plainAt && document.querySelector('[data-testid="plaintext"]')) {
@@ -156,6 +162,7 @@ export async function openToPlaintext(
       pageLongestTaskBeforeClickMs: longestIn(inPage.tasks, inPage.shownAt!, from),
       frameLongestTaskMs: longestIn(inFrame.tasks, from, to),
       progressShown: inFrame.busySeen === true,
+      stages: inFrame.stages ?? [],
     };
   } finally {
     page.off('console', onConsole);

@@ -27,7 +27,7 @@ import { benchOpen } from './items/open';
 import { benchLarge } from './items/large';
 import { benchAutocrypt, peerKeys, PEERS } from './items/autocrypt';
 import { benchColdStart } from './items/cold-start';
-import { benchPageLoad, contentScriptFigures } from './items/weight';
+import { benchGmailLoad, benchPageLoad, contentScriptFigures } from './items/weight';
 
 const OUTPUT = 'var/bench.json';
 
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
       await webmail.deliver(plainMailWithHeader(dana, 0), { from: DANA, to: [ALICE] });
       const inbox = await webmail.mailbox(ALICE, 'inbox');
       figures.push(...(await benchPageLoad(ctx, inbox[inbox.length - 1]!.id)));
+      figures.push(...(await benchGmailLoad(ctx, plainMailWithHeader(dana, 0))));
     }
 
     if (wanted('1')) {

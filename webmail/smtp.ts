@@ -15,8 +15,12 @@ import type { MailStore } from './mailstore.ts';
 import { isMarkedSpam } from './spam.ts';
 import type { Logger } from './log.ts';
 
-/** Largest message accepted, in bytes (advertised with the SIZE extension). */
-export const MAX_MESSAGE_BYTES = 30 * 1024 * 1024;
+/**
+ * Largest message accepted, in bytes (advertised with the SIZE extension): a
+ * 25 MiB attachment, signed and encrypted, makes a mail of about 47 MiB (base64
+ * and then armor), which is what the extension takes in (48 MiB less 64 KiB).
+ */
+export const MAX_MESSAGE_BYTES = 48 * 1024 * 1024;
 
 /** SMTP envelope of a submission. */
 export interface Envelope {

@@ -6,7 +6,7 @@ import { figure, summarise, type Figure } from '../figures';
 import { encryptedMail, innerEntity, type SenderKey } from '../fixtures';
 import { openToPlaintext } from '../reader-flow';
 import { ALICE, DANA } from '../fixtures';
-import { shim, type BenchContext } from '../context';
+import { shim, startProfile, type BenchContext } from '../context';
 
 const ITEM = '1';
 
@@ -30,7 +30,12 @@ export async function benchOpen(ctx: BenchContext, dana: SenderKey): Promise<Fig
   const bare: number[] = [];
   // Alternate the extension and the baseline so load changes hit both alike.
   for (let run = 0; run < ctx.repeat; run++) {
+    const profiling =
+      run === ctx.repeat - 1 && process.env.BENCH_PROFILE
+        ? await startProfile(ctx)
+        : null;
     const r = await openToPlaintext(ctx.mailPage, id, 30_000);
+    if (profiling) await profiling.stop('item1');
     clicks.push(r.clickToPlaintextMs);
     dom.push(r.clickToDomMs);
     ready.push(r.viewToReadyMs);

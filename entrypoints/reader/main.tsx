@@ -18,6 +18,45 @@ type Decrypted = Requests['reader.decrypt']['response'];
 
 const ticket = location.hash.slice(1);
 
+type Stage = Requests['reader.progress']['response']['stage'];
+
+const STAGE_TEXT: Record<NonNullable<Stage>, string> = {
+  reading: 'readerStageReading',
+  decrypting: 'readerStageDecrypting',
+  showing: 'readerStageShowing',
+};
+
+/** How often the busy button asks the background how far it is. */
+const PROGRESS_POLL_MS = 250;
+
+/**
+ * The background's stage of our decryption while `busy`, polled: a 25 MiB
+ * attachment takes seconds, and the user should see that work goes on.
+ */
+function useStage(busy: boolean): Stage {
+  const [stage, setStage] = useState<Stage>(null);
+
+  useEffect(() => {
+    if (!busy) {
+      setStage(null);
+      return;
+    }
+    let stopped = false;
+    const poll = () =>
+      request('reader.progress', { ticket }).then(
+        (answer) => !stopped && setStage(answer.stage),
+        () => undefined,
+      );
+    const timer = setInterval(() => void poll(), PROGRESS_POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [busy]);
+
+  return stage;
+}
+
 /**
  * The reader frame: shows one encrypted message. Decryption starts only
  * from the user's click on our button, inside our own origin.
@@ -30,6 +69,7 @@ function Reader() {
   const [locked, setLocked] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [decryptButton, isVisible] = useVisibility();
+  const stage = useStage(busy);
 
   useEffect(() => {
     request('reader.describe', { ticket }).then(setInfo, setError);
@@ -92,8 +132,11 @@ function Reader() {
             onClick={decrypt}
             disabled={busy || confirming}
             data-testid="decrypt"
+            data-stage={busy ? (stage ?? '') : undefined}
           >
-            {busy ? t('readerDecrypting') : t('readerDecrypt')}
+            {busy
+              ? t(stage ? STAGE_TEXT[stage] : 'readerDecrypting')
+              : t('readerDecrypt')}
           </button>
           {confirming && (
             <p class="muted" data-testid="confirming">

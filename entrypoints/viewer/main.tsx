@@ -4,9 +4,10 @@ import { request } from '../../src/messaging/client';
 import { bytesToBase64 } from '../../src/util/base64';
 import { t } from '../../src/ui/i18n';
 import { ErrorLine } from '../../src/ui/error-line';
+import { MAX_RAW_MAIL_BYTES } from '../../src/messaging/raw-limit';
 
 /** Files above this size are refused before reading (bytes). */
-const MAX_FILE_BYTES = 32 * 1024 * 1024;
+const MAX_FILE_BYTES = MAX_RAW_MAIL_BYTES;
 
 type Shown = { kind: 'encrypted'; ticket: string } | { kind: 'plain' };
 

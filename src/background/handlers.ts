@@ -40,6 +40,8 @@ import {
   promptUnlock,
   readerConfirm,
 } from './confirm';
+import { readerProgressHandler } from './progress';
+import { messagesOpened } from './opened-batch';
 
 export const handlers: HandlerTable = {
   'account.status': accountStatus,
@@ -81,4 +83,6 @@ export const handlers: HandlerTable = {
   'composer.sendStatus': composerSendStatus,
   'composer.saveDraft': composerSaveDraft,
   'composer.restoreDraft': composerRestoreDraft,
+  'reader.progress': readerProgressHandler,
+  'messages.opened': messagesOpened,
 };

@@ -49,38 +49,58 @@ export class OperationLimits {
    * @throws ProtocolError `'rate-limited'`
    */
   take(scope: string, budget: Budget): Promise<void> {
-    const next = this.queue.then(() => this.takeNow(scope, budget));
+    return this.takeEach([[scope, budget]]);
+  }
+
+  /**
+   * Counts one operation in every scope, or in none when any budget is spent:
+   * one storage read and one write for them all (a decryption counts against its
+   * view and its key).
+   *
+   * @throws ProtocolError `'rate-limited'`
+   */
+  takeEach(scopes: [string, Budget][]): Promise<void> {
+    const next = this.queue.then(() => this.takeNow(scopes));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async takeNow(scope: string, budget: Budget): Promise<void> {
-    const key = PREFIX + scope;
+  private async takeNow(scopes: [string, Budget][]): Promise<void> {
     const now = this.now();
-    const stored = (await this.area.get(key))[key] as Usage | undefined;
+    const keys = scopes.map(([scope]) => PREFIX + scope);
+    const stored = await this.area.get(keys);
 
-    // The clock decides, not a timer: a window is over when a minute has passed,
-    // even if the worker slept through it.
-    const usage: Usage =
-      stored && now - stored.windowStart < MINUTE && now >= stored.windowStart
-        ? stored
-        : { windowStart: now, inWindow: 0, total: stored?.total ?? 0 };
-
-    if (usage.total >= budget.total) {
-      throw new ProtocolError(
-        'rate-limited',
-        'too many decryptions with this key in this session; restart the browser',
-      );
-    }
-    if (usage.inWindow >= budget.perMinute) {
-      throw new ProtocolError(
-        'rate-limited',
-        'too many decryptions in a minute; wait a minute and try again',
-      );
-    }
-
-    await this.area.set({
-      [key]: { ...usage, inWindow: usage.inWindow + 1, total: usage.total + 1 },
+    const next: Record<string, Usage> = {};
+    scopes.forEach(([, budget], i) => {
+      const key = keys[i]!;
+      const usage = current(stored[key] as Usage | undefined, now);
+      refuseOver(usage, budget);
+      next[key] = { ...usage, inWindow: usage.inWindow + 1, total: usage.total + 1 };
     });
+
+    await this.area.set(next);
+  }
+}
+
+// The clock decides, not a timer: a window is over when a minute has passed,
+// even if the worker slept through it.
+function current(stored: Usage | undefined, now: number): Usage {
+  return stored && now - stored.windowStart < MINUTE && now >= stored.windowStart
+    ? stored
+    : { windowStart: now, inWindow: 0, total: stored?.total ?? 0 };
+}
+
+function refuseOver(usage: Usage, budget: Budget): void {
+  if (usage.total >= budget.total) {
+    throw new ProtocolError(
+      'rate-limited',
+      'too many decryptions with this key in this session; restart the browser',
+    );
+  }
+  if (usage.inWindow >= budget.perMinute) {
+    throw new ProtocolError(
+      'rate-limited',
+      'too many decryptions in a minute; wait a minute and try again',
+    );
   }
 }

@@ -3,25 +3,34 @@
  * its Autocrypt header updates the peer state; an encrypted message gets a
  * ticket for the reader frame, which decrypts only after the user's click.
  */
-import { ingestMessage, decryptMail } from '../mail/incoming';
+import { decryptMail, ingestResult, judgeMessage, nextPeerState } from '../mail/incoming';
 import { decryptionKeysOf } from './key-replacement';
 import { embeddedBlocks, inlineArmor } from '../mail/inline';
 import { parseMail } from '../mime/parse';
 import { base64ToBytes, bytesToBase64 } from '../util/base64';
 import { ProtocolError } from '../messaging/errors';
-import type { HeaderSummary } from '../messaging/protocol';
+import type { HeaderSummary, Requests } from '../messaging/protocol';
 import type { IngestResult } from '../mail/incoming';
 import type { PeerState } from '../autocrypt/peer-state';
-import { redeemTicket, requireAccount, type Handler } from './context';
+import {
+  redeemTicket,
+  requireAccount,
+  type Caller,
+  type Handler,
+  type Services,
+} from './context';
+import { readerProgress } from './progress';
+import type { ReaderTicket } from './tickets';
 import { str } from './check';
 import { KEY_BUDGET, VIEW_BUDGET } from './limits';
 import { skipReason } from '../mail/incoming';
 import { applyDecryptedMail } from '../mail/after-decryption';
 import { parseMailDetailed } from '../mime/parse';
 import { ownPrivateKey } from './own-key';
+import { MAX_RAW_MAIL_BYTES } from '../messaging/raw-limit';
 
 /** Raw messages above this size are refused before parsing (bytes). */
-export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+export const MAX_MESSAGE_BYTES = MAX_RAW_MAIL_BYTES;
 
 function decodeRaw(raw: unknown): Uint8Array {
   // Base64 is 4/3 of the bytes; check the string before decoding it.
@@ -56,20 +65,19 @@ export const messageOpened: Handler<'message.opened'> = async (
   const bytes = decodeRaw(payload.raw);
   const spam = payload.spam === true;
 
-  const own = (await services.keyring.getAccount())?.addr;
+  // Parse and judge the header (the keydata check included) before touching
+  // the keyring: only the peer's read-decide-write step runs in the write queue,
+  // batched with the other messages that arrive meanwhile.
+  const judged = await judgeMessage(bytes, services.now(), undefined, { spam });
+  const from = judged.skipped ? undefined : judged.mail.from?.addr;
 
-  // Read, decide and store the peer in one step of the write queue. Our own
-  // mail (a Sent copy) is no news about a peer: we are not our own contact.
-  // TODO(2026-12-04): ingestion stays near 100 headers/s in Chrome whether or
-  // not the keydata check runs (`npm run bench`, item 3; the core alone does
-  // 600-1,100/s), so the cost is around it: a message round trip, and a storage
-  // read and write per message in series with the parse inside the queue.
-  // Parse before entering the queue and write the peers of a burst in one `set`.
-  const result = await services.keyring.withPeers(async (tx) => {
-    const ingested = await ingestMessage(bytes, tx.getPeer, services.now(), { spam });
-    if (ingested.peer && ingested.peer.addr !== own) await tx.putPeer(ingested.peer);
-    return ingested;
-  });
+  // Our own mail (a Sent copy) is no news about a peer: we are not our own contact.
+  const peer = from
+    ? await services.keyring.updatePeer(from, (previous, own) =>
+        from === own ? undefined : nextPeerState(previous, judged),
+      )
+    : undefined;
+  const result = ingestResult(judged, peer);
 
   const encrypted = result.mail.encrypted !== null || inlineArmor(result.mail) !== null;
   // A plain mail with old ciphertext inside its text (EF-13, RO-01) gets our
@@ -128,15 +136,38 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   caller,
   services,
 ) => {
+  // The account is read while the ticket is checked; a bad ticket still
+  // answers first.
+  const accountRead = requireAccount(services);
+  accountRead.catch(() => undefined);
   const ticket = await redeemTicket(services, payload, 'reader', caller);
-  const account = await requireAccount(services);
+  const account = await accountRead;
 
   // A page that shows message after message must not get our key to decrypt
   // without bound (attack suite EX-08): one budget per view, one per key.
   const ticketId = str(payload.ticket, 'ticket');
-  await services.limits.take(`view:${ticketId}`, VIEW_BUDGET);
-  await services.limits.take(`key:${account.fingerprint}`, KEY_BUDGET);
+  await services.limits.takeEach([
+    [`view:${ticketId}`, VIEW_BUDGET],
+    [`key:${account.fingerprint}`, KEY_BUDGET],
+  ]);
 
+  // The frame shows these stages while it waits (a large mail takes seconds).
+  readerProgress.set(ticketId, caller.tabId, 'reading');
+  try {
+    return await decryptTicket(ticketId, ticket, account, caller, services);
+  } finally {
+    readerProgress.done(ticketId);
+  }
+};
+
+// The decryption proper, once the ticket, the account and the budgets passed.
+async function decryptTicket(
+  ticketId: string,
+  ticket: ReaderTicket,
+  account: Awaited<ReturnType<typeof requireAccount>>,
+  caller: Caller,
+  services: Services,
+): Promise<Requests['reader.decrypt']['response']> {
   const raw = base64ToBytes(ticket.raw);
 
   // One parse serves decryption and the peer updates below.
@@ -150,6 +181,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   const beforeBlock = async (index: number) => {
     if (index > 0) await services.limits.take(`key:${account.fingerprint}`, KEY_BUDGET);
   };
+  readerProgress.set(ticketId, caller.tabId, 'decrypting');
   const result = await decryptMail(
     raw,
     await decryptionKeysOf(account, await ownPrivateKey(services, account)),
@@ -157,6 +189,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
     parsed,
     { beforeBlock },
   );
+  readerProgress.set(ticketId, caller.tabId, 'showing');
 
   // What the payload teaches about peers: a header protected by the encryption and
   // the recipients' gossiped keys. Autocrypt's message-level skips apply here too.
@@ -207,4 +240,4 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
       data: bytesToBase64(file.content),
     })),
   };
-};
+}

@@ -69,10 +69,20 @@ function randomId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * Raw mail of the newest reader tickets kept in the worker's memory as well, up
+ * to this many characters of base64 in all: the frame redeems its ticket moments
+ * after it was issued, and reading a 47 MiB mail back from storage is a long
+ * round trip through the browser process. A stopped worker reads storage again.
+ */
+const RECENT_RAW_CHARS = 64 * 1024 * 1024;
+
 /** Issues and checks tickets. */
 export class TicketStore {
   private readonly area: StorageArea;
   private readonly bulk: StorageArea;
+  /** Ticket id → base64 raw mail, newest last (see RECENT_RAW_CHARS). */
+  private readonly recentRaw = new Map<string, string>();
 
   /**
    * @param area - session storage, for the tickets
@@ -90,6 +100,7 @@ export class TicketStore {
       const { raw, ...rest } = ticket;
       await this.bulk.set({ [RAW_PREFIX + id]: raw });
       await this.area.set({ [PREFIX + id]: { ...rest, raw: '' } });
+      this.remember(id, raw);
     } else {
       await this.area.set({ [PREFIX + id]: ticket });
     }
@@ -102,6 +113,7 @@ export class TicketStore {
     const all = await this.bulk.get(null);
     const keys = Object.keys(all).filter((k) => k.startsWith(RAW_PREFIX));
     if (keys.length > 0) await this.bulk.remove(keys);
+    this.recentRaw.clear();
   }
 
   /**
@@ -140,8 +152,8 @@ export class TicketStore {
       throw new ProtocolError('wrong-tab', 'this view belongs to another tab');
     }
     if (ticket.kind === 'reader') {
-      const got = await this.bulk.get(RAW_PREFIX + id);
-      const raw = got[RAW_PREFIX + id];
+      const raw =
+        this.recentRaw.get(id) ?? (await this.bulk.get(RAW_PREFIX + id))[RAW_PREFIX + id];
       if (typeof raw !== 'string') {
         throw new ProtocolError(
           'unknown-ticket',
@@ -190,6 +202,18 @@ export class TicketStore {
       : [];
   }
 
+  // Keeps `raw` in memory, forgetting the oldest beyond RECENT_RAW_CHARS.
+  private remember(id: string, raw: string): void {
+    this.recentRaw.set(id, raw);
+    let chars = 0;
+    for (const kept of this.recentRaw.values()) chars += kept.length;
+    for (const [oldId, kept] of this.recentRaw) {
+      if (chars <= RECENT_RAW_CHARS) break;
+      this.recentRaw.delete(oldId);
+      chars -= kept.length;
+    }
+  }
+
   private async prune(): Promise<void> {
     const all = await this.area.get(null);
     const tickets = Object.entries(all)
@@ -200,5 +224,6 @@ export class TicketStore {
     const dropped = tickets.slice(0, excess).map(([k]) => k);
     await this.area.remove(dropped);
     await this.bulk.remove(dropped.map((k) => RAW_PREFIX + k.slice(PREFIX.length)));
+    for (const k of dropped) this.recentRaw.delete(k.slice(PREFIX.length));
   }
 }

@@ -74,11 +74,30 @@ const ACCOUNT = 'account';
 const SETTINGS = 'settings';
 const PEER_PREFIX = 'peer:';
 
+/**
+ * The next state of a peer from its stored one (undefined for a peer never seen),
+ * or undefined to leave it as it is; `ownAddr` is the account's address, if any.
+ */
+export type PeerChange = (
+  previous: PeerState | undefined,
+  ownAddr: string | undefined,
+) => PeerState | undefined;
+
+/** One queued {@link KeyringStore.updatePeer} call. */
+interface PeerUpdate {
+  addr: string;
+  change: PeerChange;
+  resolve(next: PeerState | undefined): void;
+  reject(error: unknown): void;
+}
+
 /** Typed access to the keyring over one storage area. */
 export class KeyringStore {
   private readonly area: StorageArea;
   private queue: Promise<unknown> = Promise.resolve();
   private ready: Promise<void> | null = null;
+  /** Peer updates waiting for their batch's turn in the write queue. */
+  private pendingPeers: PeerUpdate[] = [];
 
   constructor(area: StorageArea) {
     this.area = area;
@@ -196,6 +215,74 @@ export class KeyringStore {
     return Object.entries(all)
       .filter(([k]) => k.startsWith(PEER_PREFIX))
       .map(([, v]) => v as PeerState);
+  }
+
+  /**
+   * Changes one peer: `change` gets the stored state (undefined for a peer never
+   * seen) and the account's address, and returns the next state, or undefined
+   * to leave it as it is.
+   *
+   * Updates that arrive while the write queue is busy are applied together in
+   * its next step, with one storage read and one write for the whole batch: a
+   * page that shows a thousand messages at once would otherwise wait for a
+   * thousand reads and writes in series. Each update still sees the state the
+   * updates queued before it left (order is kept per peer), each record is
+   * written whole, and an update that throws leaves its peer as it was.
+   *
+   * @returns the state written, or undefined when nothing changed
+   */
+  updatePeer(addr: string, change: PeerChange): Promise<PeerState | undefined> {
+    return new Promise((resolve, reject) => {
+      this.pendingPeers.push({ addr, change, resolve, reject });
+      // The first update of a batch books its step; later ones ride along.
+      if (this.pendingPeers.length === 1) {
+        this.write(() => this.applyPeerUpdates()).catch(() => undefined);
+      }
+    });
+  }
+
+  private async applyPeerUpdates(): Promise<void> {
+    const batch = this.pendingPeers;
+    this.pendingPeers = [];
+
+    // The account comes with the peers: one read, however many messages.
+    const keys = [...new Set(batch.map((update) => PEER_PREFIX + update.addr))];
+    let stored: Record<string, unknown>;
+    try {
+      stored = await this.area.get([ACCOUNT, ...keys]);
+    } catch (error) {
+      for (const update of batch) update.reject(error);
+      return;
+    }
+
+    const ownAddr = (stored[ACCOUNT] as StoredAccount | undefined)?.addr;
+    const state = new Map(Object.entries(stored) as [string, PeerState][]);
+    const changed: Record<string, PeerState> = {};
+    const settle: (() => void)[] = [];
+    for (const update of batch) {
+      const key = PEER_PREFIX + update.addr;
+      try {
+        const next = update.change(state.get(key), ownAddr);
+        if (next && next.addr !== update.addr) {
+          throw new Error(`peer update for ${update.addr} returned ${next.addr}`);
+        }
+        if (next) {
+          state.set(key, next);
+          changed[key] = next;
+        }
+        settle.push(() => update.resolve(next));
+      } catch (error) {
+        settle.push(() => update.reject(error));
+      }
+    }
+
+    try {
+      if (Object.keys(changed).length > 0) await this.area.set(changed);
+    } catch (error) {
+      for (const update of batch) update.reject(error);
+      return;
+    }
+    for (const done of settle) done();
   }
 
   /**

@@ -40,6 +40,90 @@ export interface IngestResult {
 }
 
 /**
+ * What a received message says about its sender, before any stored state is
+ * read: the parse, the skip rules and the header verdict (keydata checked).
+ * {@link nextPeerState} then applies it to the stored peer; the split lets the
+ * background judge messages outside its write queue.
+ */
+export interface JudgedMessage {
+  mail: ParsedMail;
+  verdict: HeaderVerdict | null;
+  skipped: null | SkipReason;
+  /** Primary fingerprint of the key in the single valid header, else null. */
+  fingerprint: string | null;
+  /** The effective date (ms); 0 for a skipped message. */
+  effectiveDate: number;
+}
+
+/**
+ * Parses a received message and judges its Autocrypt header(s). Nothing is read
+ * from or written to the keyring.
+ *
+ * @param known a key that passed the keydata check before (the peer's stored
+ *   key), when the caller has it at hand; see {@link checkKeydata}
+ * @param receivedAs what the webmail said about it (spam)
+ * @throws MimeError when the message cannot be parsed at all
+ */
+export async function judgeMessage(
+  raw: Uint8Array,
+  receivedAt: number,
+  known?: (addr: string) => Promise<CheckedKey | undefined>,
+  receivedAs: ReceivedAs = {},
+): Promise<JudgedMessage> {
+  const { mail, header: headerValues } = await parseMailDetailed(raw);
+  const skipped = skipReason(mail, headerValues('auto-submitted'), receivedAs);
+
+  // A skipped message must not touch peer state at all, and its Autocrypt header
+  // (a report may quote somebody else's) is never used.
+  if (skipped || !mail.from) {
+    const why = skipped ?? 'no-from';
+    const verdict = mail.autocryptHeaders.length > 0 ? skippedVerdict(why) : null;
+    return { mail, verdict, skipped: why, fingerprint: null, effectiveDate: 0 };
+  }
+
+  const { verdict, fingerprint } = await judgeHeaders(
+    mail.autocryptHeaders,
+    mail.from.addr,
+    await known?.(mail.from.addr),
+  );
+  const effectiveDate = effectiveDateOf(mail, receivedAt);
+  return { mail, verdict, skipped: null, fingerprint, effectiveDate };
+}
+
+/**
+ * The sender's next peer state after a judged message (Autocrypt Level 1,
+ * "Updating Autocrypt Peer State"); undefined = unchanged or skipped.
+ */
+export function nextPeerState(
+  previous: PeerState | undefined,
+  judged: JudgedMessage,
+): PeerState | undefined {
+  const { mail, verdict, fingerprint, effectiveDate } = judged;
+  if (judged.skipped || !mail.from) return undefined;
+
+  // An invalid header counts as none: it only moves last_seen.
+  const header =
+    verdict?.valid && fingerprint
+      ? {
+          prefer_encrypt: verdict.header.prefer_encrypt,
+          keydata: verdict.header.keydata,
+          fingerprint,
+        }
+      : null;
+  return updatePeerState(previous, { addr: mail.from.addr, effectiveDate, header });
+}
+
+/** The {@link IngestResult} of a judged message and the sender's next state. */
+export function ingestResult(
+  judged: JudgedMessage,
+  peer: PeerState | undefined,
+): IngestResult {
+  const { mail, verdict, skipped } = judged;
+  const valid = !skipped && verdict?.valid === true && judged.fingerprint !== null;
+  return { mail, verdict, skipped, peer, fingerprint: valid ? judged.fingerprint : null };
+}
+
+/**
  * Reads a received message and works out what it means for the sender's Autocrypt
  * peer state. Nothing is stored here: the caller writes `peer` when it is defined.
  *
@@ -55,38 +139,17 @@ export async function ingestMessage(
   receivedAt: number,
   receivedAs: ReceivedAs = {},
 ): Promise<IngestResult> {
-  const { mail, header: headerValues } = await parseMailDetailed(raw);
-  const skipped = skipReason(mail, headerValues('auto-submitted'), receivedAs);
-
-  // A skipped message must not touch peer state at all, and its Autocrypt header
-  // (a report may quote somebody else's) is never used.
-  if (skipped || !mail.from) {
-    const why = skipped ?? 'no-from';
-    const verdict = mail.autocryptHeaders.length > 0 ? skippedVerdict(why) : null;
-    return { mail, verdict, skipped: why, peer: undefined, fingerprint: null };
-  }
-
-  const previous = await getPeer(mail.from.addr);
-  const { verdict, fingerprint } = await judgeHeaders(
-    mail.autocryptHeaders,
-    mail.from.addr,
-    storedKey(previous),
+  let previous: PeerState | undefined;
+  const judged = await judgeMessage(
+    raw,
+    receivedAt,
+    async (addr) => {
+      previous = await getPeer(addr);
+      return storedKey(previous);
+    },
+    receivedAs,
   );
-
-  const effectiveDate = effectiveDateOf(mail, receivedAt);
-
-  // An invalid header counts as none: it only moves last_seen.
-  const header =
-    verdict?.valid && fingerprint
-      ? {
-          prefer_encrypt: verdict.header.prefer_encrypt,
-          keydata: verdict.header.keydata,
-          fingerprint,
-        }
-      : null;
-  const peer = updatePeerState(previous, { addr: mail.from.addr, effectiveDate, header });
-
-  return { mail, verdict, skipped: null, peer, fingerprint: header?.fingerprint ?? null };
+  return ingestResult(judged, nextPeerState(previous, judged));
 }
 
 /**
@@ -134,8 +197,8 @@ function skippedVerdict(skipped: SkipReason): HeaderVerdict {
   return { valid: false, reason, detail: `${why}: message ignored for Autocrypt` };
 }
 
-// The peer's stored key passed the keydata check when it was stored.
-function storedKey(peer: PeerState | undefined): CheckedKey | undefined {
+/** The peer's stored key: it passed the keydata check when it was stored. */
+export function storedKey(peer: PeerState | undefined): CheckedKey | undefined {
   if (!peer?.public_key || !peer.public_key_fingerprint) return undefined;
   return { keydata: peer.public_key, fingerprint: peer.public_key_fingerprint };
 }

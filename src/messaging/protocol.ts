@@ -491,6 +491,26 @@ export interface Requests {
     response: { done: true };
     senders: 'unlock';
   };
+  /**
+   * Several opened messages in one request (an inbox scan, a thread): each is
+   * handled as `message.opened`, and answered in order with its result or error.
+   */
+  'messages.opened': {
+    request: { messages: Requests['message.opened']['request'][] };
+    response: {
+      results: (
+        | { header: HeaderSummary; encrypted: boolean; ticket: string | null }
+        | { error: { code: string; message: string } }
+      )[];
+    };
+    senders: 'content' | 'viewer';
+  };
+  /** How far `reader.decrypt` is for this ticket, while it runs; null otherwise. */
+  'reader.progress': {
+    request: { ticket: string };
+    response: { stage: 'reading' | 'decrypting' | 'showing' | null };
+    senders: 'reader';
+  };
 }
 
 /** Name of a request. */
@@ -538,6 +558,8 @@ export const ALLOWED_SENDERS: { [N in RequestName]: readonly Requests[N]['sender
     'composer.sendStatus': ['composer'],
     'composer.saveDraft': ['composer'],
     'composer.restoreDraft': ['composer'],
+    'reader.progress': ['reader'],
+    'messages.opened': ['content', 'viewer'],
   };
 
 /** A request on the wire. */

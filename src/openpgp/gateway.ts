@@ -9,6 +9,7 @@
 
 import * as openpgp from 'openpgp';
 import { CryptoError, type CryptoErrorCode } from './errors';
+import { BoundedCache, sha256Hex } from '../util/bounded-cache';
 
 /**
  * Upper bound on the plaintext of one message after decompression: 64 MiB.
@@ -365,7 +366,7 @@ export async function decryptAndVerify(opts: {
   // The message first: a payload that is no OpenPGP at all is worth saying even
   // to a caller without keys.
   const message = await readEncryptedMessage(opts.message);
-  const decryptionKeys = await readPrivateKeys(opts.decryptionKeysArmored);
+  const decryptionKeys = await readDecryptionKeys(opts.decryptionKeysArmored);
   const verificationKeys = await readVerificationKeys(opts.verificationCerts);
 
   let result: { data: Uint8Array; signatures: VerificationResult[] };
@@ -554,13 +555,40 @@ async function readPrivate(
   return keys[0]!;
 }
 
+// Parsed keys, by SHA-256 of their armor or bytes. Reading our armored key took
+// about a third of a bare 10 KiB decrypt (`npm run bench`, item 1), and every
+// message repeats it; the sender's certificate likewise. Keys are only read here,
+// never changed, and the same bytes always parse to the same key. Validity at a
+// date is still judged on every use (openpgp checks expiry on each verify).
+const decryptionKeyCache = new BoundedCache<openpgp.PrivateKey[]>(2);
+const verificationKeyCache = new BoundedCache<openpgp.PublicKey[]>(256);
+
+// Our unlocked keys for decryption, parsed once per armored text.
+async function readDecryptionKeys(armored: string): Promise<openpgp.PrivateKey[]> {
+  const digest = await sha256Hex(armored);
+  const cached = decryptionKeyCache.get(digest);
+  if (cached) return cached;
+
+  const keys = await readPrivateKeys(armored);
+  decryptionKeyCache.set(digest, keys);
+  return keys;
+}
+
 // Certificates we cannot read are left out: they cannot have made a signature we
 // could check, and the result then says "unknown-key" for that signer.
 async function readVerificationKeys(certs: Uint8Array[]): Promise<openpgp.PublicKey[]> {
   const keys: openpgp.PublicKey[] = [];
   for (const cert of certs) {
+    const digest = await sha256Hex(cert);
+    const cached = verificationKeyCache.get(digest);
+    if (cached) {
+      keys.push(...cached);
+      continue;
+    }
     try {
-      keys.push(...(await openpgp.readKeys({ binaryKeys: cert, config: CONFIG })));
+      const read = await openpgp.readKeys({ binaryKeys: cert, config: CONFIG });
+      verificationKeyCache.set(digest, read);
+      keys.push(...read);
     } catch {
       // unreadable certificate: see above
     }

@@ -76,6 +76,90 @@ describe('KeyringStore', () => {
     ]);
   });
 
+  it('should apply peer updates queued together in one read and one write, in order', async () => {
+    const area = memoryArea();
+    const store = new KeyringStore(area);
+    await store.getAccount();
+    let reads = 0;
+    let writes = 0;
+    const counted = {
+      ...area,
+      get: (keys: Parameters<typeof area.get>[0]) => (reads++, area.get(keys)),
+      set: (items: Record<string, unknown>) => (writes++, area.set(items)),
+    };
+    const batched = new KeyringStore(counted);
+    await batched.getAccount();
+    reads = 0;
+
+    // Ten bumps of one peer and one of another, all queued before the first runs.
+    const bump = (addr: string) =>
+      batched.updatePeer(addr, (prev) => peer(addr, (prev?.last_seen ?? 0) + 1));
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, () => bump('carol@example.com')),
+      bump('dave@example.com'),
+    ]);
+
+    expect(results.map((r) => r?.last_seen)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1]);
+    expect((await store.getPeer('carol@example.com'))?.last_seen).toBe(10);
+    expect((await store.getPeer('dave@example.com'))?.last_seen).toBe(1);
+    // Without the batch this would be 11 reads and 11 writes.
+    expect({ reads, writes }).toEqual({ reads: 1, writes: 1 });
+  });
+
+  it('should give each peer update the account address', async () => {
+    const store = new KeyringStore(memoryArea());
+    const seen: (string | undefined)[] = [];
+    await store.updatePeer(
+      'carol@example.com',
+      (_prev, own) => (seen.push(own), undefined),
+    );
+    await store.createAccount(account);
+    await store.updatePeer(
+      'carol@example.com',
+      (_prev, own) => (seen.push(own), undefined),
+    );
+    expect(seen).toEqual([undefined, 'alice@ecosmail.test']);
+  });
+
+  it('should leave a peer as it was when its update throws, and write the others', async () => {
+    const store = new KeyringStore(memoryArea());
+    await store.updatePeer('carol@example.com', () => peer('carol@example.com', 1));
+
+    const failing = store.updatePeer('carol@example.com', () => {
+      throw new Error('bad update');
+    });
+    const other = store.updatePeer('dave@example.com', () => peer('dave@example.com', 2));
+    const unchanged = store.updatePeer('erin@example.com', () => undefined);
+
+    await expect(failing).rejects.toThrow('bad update');
+    expect((await other)?.last_seen).toBe(2);
+    expect(await unchanged).toBeUndefined();
+    expect((await store.getPeer('carol@example.com'))?.last_seen).toBe(1);
+    expect(await store.getPeer('erin@example.com')).toBeUndefined();
+  });
+
+  it('should reject every update of a batch whose write fails, and keep serving', async () => {
+    const area = memoryArea();
+    let fail = true;
+    const flaky = {
+      ...area,
+      set: (items: Record<string, unknown>) =>
+        fail && Object.keys(items).some((k) => k.startsWith('peer:'))
+          ? Promise.reject(new Error('disk full'))
+          : area.set(items),
+    };
+    const store = new KeyringStore(flaky);
+    const a = store.updatePeer('carol@example.com', () => peer('carol@example.com', 1));
+    const b = store.updatePeer('dave@example.com', () => peer('dave@example.com', 1));
+    await expect(a).rejects.toThrow('disk full');
+    await expect(b).rejects.toThrow('disk full');
+    expect(await store.listPeers()).toEqual([]);
+
+    fail = false;
+    await store.updatePeer('dave@example.com', () => peer('dave@example.com', 3));
+    expect((await store.getPeer('dave@example.com'))?.last_seen).toBe(3);
+  });
+
   it('should refuse data written by a newer schema', async () => {
     const area = memoryArea();
     area.data.set('meta', { schema_version: SCHEMA_VERSION + 1 });

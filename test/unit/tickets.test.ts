@@ -11,6 +11,30 @@ const reader = (tabId: number, created = 1) => ({
 });
 
 describe('TicketStore', () => {
+  it('should hand a fresh ticket its raw mail from memory, and forget it with the bulk', async () => {
+    const bulk = memoryArea();
+    let bulkReads = 0;
+    const counted = {
+      ...bulk,
+      get: (k: string | string[] | null) => (bulkReads++, bulk.get(k)),
+    };
+    const tickets = new TicketStore(memoryArea(), counted);
+    const id = await tickets.issue(reader(7));
+
+    expect((await tickets.redeem(id, 'reader', 7)).raw).toBe('AAAA');
+    // Reading it back from storage would count one read here.
+    expect(bulkReads).toBe(0);
+    // Memory never stands in for the ticket itself: the tab is still checked.
+    await expect(tickets.redeem(id, 'reader', 8)).rejects.toMatchObject({
+      code: 'wrong-tab',
+    });
+
+    await tickets.clearBulk();
+    await expect(tickets.redeem(id, 'reader', 7)).rejects.toMatchObject({
+      code: 'unknown-ticket',
+    });
+  });
+
   it('should give the ticket back only to the tab it was issued for', async () => {
     const tickets = new TicketStore(memoryArea());
     const id = await tickets.issue(reader(7));

@@ -8,6 +8,8 @@ import browser from 'webextension-polyfill';
 import { request } from '../../messaging/client';
 import { bytesToBase64 } from '../../util/base64';
 import { t } from '../../ui/i18n';
+import { MAX_RAW_MAIL_BYTES } from '../../messaging/raw-limit';
+import { reportOpened } from '../opened-queue';
 import {
   COMPOSE,
   CONTRACT_VERSION,
@@ -80,10 +82,13 @@ async function reportMessage(article: Element, messageId: string): Promise<void>
 
   const response = await pageFetch(url.href);
   if (!response.ok) throw new Error(`raw source: HTTP ${response.status}`);
-  const raw = bytesToBase64(new Uint8Array(await response.arrayBuffer()));
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > MAX_RAW_MAIL_BYTES) throw new Error('raw source: too large');
+  const raw = bytesToBase64(bytes);
 
   const spam = article.getAttribute(MESSAGE.spam) === '1';
-  const answer = await request('message.opened', { messageId, raw, spam });
+  // An inbox that shows many messages at once reports them together.
+  const answer = await reportOpened(messageId, raw, spam);
   const slot = article.querySelector(MESSAGE.readerSlot);
   if (answer.ticket && slot) mountFrame(slot, 'reader', answer.ticket);
 }

@@ -28,9 +28,10 @@ import {
   threadId,
 } from './adapter';
 import { readThreadHeaders, type ThreadHeaders } from './thread-headers';
+import { MAX_RAW_MAIL_BYTES } from '../../messaging/raw-limit';
 
-/** Raw messages above this size are not fetched into the page (bytes). */
-const MAX_RAW_BYTES = 32 * 1024 * 1024;
+/** Raw messages above this size are not handed to the background (bytes). */
+const MAX_RAW_BYTES = MAX_RAW_MAIL_BYTES;
 
 /** Attempts per message before it is left alone (a 404, a refused fetch). */
 const MAX_ATTEMPTS = 3;
