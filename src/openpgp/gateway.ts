@@ -1187,6 +1187,15 @@ async function refusalOf(key: openpgp.Key): Promise<KeyRefusal | null> {
     if (dummy.isDummy()) {
       return { code: 'key-secret-missing', detail: 'the primary secret key is offline' };
     }
+    // A subkey stub (GnuPG's gnu-dummy: its secret on a smartcard) would be stored as
+    // our key and then fail every decryption or signature that needs that subkey.
+    for (const subkey of key.subkeys) {
+      const packet = subkey.keyPacket as unknown as { isDummy(): boolean };
+      if (packet.isDummy()) {
+        const keyID = subkey.getKeyID().toHex().toUpperCase();
+        return { code: 'key-subkey-secret-missing', detail: keyID };
+      }
+    }
     for (const packet of packets) {
       const refusal = protectionRefusal(packet);
       if (refusal) return refusal;
