@@ -88,6 +88,21 @@ describe('drafts', () => {
     ).rejects.toMatchObject({ code: 'not-our-draft' });
   });
 
+  // Without the mapping in readDraft this rejects with `decrypt-failed`, which the
+  // composer does not treat as a dropped draft: "Restore" stayed and no draft was
+  // ever saved in that compose again.
+  it('RO-03 a planted draft our key cannot open is not ours either (control: ours opens)', async () => {
+    const bob = await generateKeyPair({ addr: 'bob@ecosmail.test' });
+    const bobCert = await minimalPublicKey(bob.privateKeyArmored, 'bob@ecosmail.test');
+    const toBob = await buildDraft({ addr: ALICE }, bobCert, FIELDS, tag);
+    await expect(
+      readDraft(bytes(toBob), alice.privateKeyArmored, tag),
+    ).rejects.toMatchObject({ code: 'not-our-draft' });
+
+    const ours = await buildDraft({ addr: ALICE }, keydata, FIELDS, tag);
+    expect(await readDraft(bytes(ours), alice.privateKeyArmored, tag)).toEqual(FIELDS);
+  });
+
   it('derives a tag per key that says nothing about the public key', async () => {
     const other = await generateKeyPair({ addr: ALICE });
     const otherTag = await draftTag(other.privateKeyArmored);
