@@ -291,6 +291,19 @@ describe('own-key import', () => {
       addr: ALICE,
     });
     expect(imported).toMatchObject({ ok: true, value: { fingerprint } });
+
+    // A stub of an old subkey that a newer one replaced is harmless: it imports.
+    const { privateKey: older } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: ALICE }],
+      date: new Date(Date.now() - 60_000),
+      format: 'object',
+    });
+    const renewed = await older.addSubkey({});
+    (renewed.subkeys[0]!.keyPacket as unknown as { makeDummy(): void }).makeDummy();
+    const [renewedShown] = await preview(ask, 'ownKey.inspect', renewed.armor());
+    expect(renewedShown!.refusal).toBeNull();
   });
 
   it('replacing the key keeps the old one: mail encrypted to it still decrypts', async () => {
