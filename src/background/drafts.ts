@@ -78,6 +78,9 @@ export const composerRestoreDraft: Handler<'composer.restoreDraft'> = async (
   const t = await redeemTicket(services, payload, 'composer', caller);
   if (!t.draft) throw new ProtocolError('no-draft', 'this compose has no stored draft');
   const account = await requireAccount(services);
+  // A locked key is answered before the budgets: a try that cannot use the key
+  // costs none of them.
+  const ownKey = await ownPrivateKey(services, account);
 
   // The same budgets as reading (attack suite EX-08): a page cannot make us decrypt
   // draft after draft.
@@ -89,7 +92,7 @@ export const composerRestoreDraft: Handler<'composer.restoreDraft'> = async (
   // saved before the change are then refused as not ours.
   return readDraft(
     base64ToBytes(t.draft),
-    await ownPrivateKey(services, account),
+    ownKey,
     await draftTag(account.privateKeyArmored),
   );
 };

@@ -130,6 +130,9 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
 ) => {
   const ticket = await redeemTicket(services, payload, 'reader', caller);
   const account = await requireAccount(services);
+  // A locked key is answered before the budgets: a Decrypt click that ends in
+  // "Unlock" costs none of them.
+  const ownKey = await ownPrivateKey(services, account);
 
   // A page that shows message after message must not get our key to decrypt
   // without bound (attack suite EX-08): one budget per view, one per key.
@@ -152,7 +155,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   };
   const result = await decryptMail(
     raw,
-    await decryptionKeysOf(account, await ownPrivateKey(services, account)),
+    await decryptionKeysOf(account, ownKey),
     senderCerts(peer),
     parsed,
     { beforeBlock },

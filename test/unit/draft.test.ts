@@ -9,6 +9,8 @@ import { handlers } from '../../src/background/handlers';
 import type { Services } from '../../src/background/context';
 import type { PageSaveDraft } from '../../src/messaging/protocol';
 import { bytesToBase64 } from '../../src/util/base64';
+import { UnlockCache } from '../../src/keyring/unlock-cache';
+import { unlockOwnKey } from '../../src/background/own-key';
 import * as openpgp from 'openpgp';
 import { buildDraft, draftTag, readDraft, type DraftFields } from '../../src/mail/draft';
 import {
@@ -183,5 +185,65 @@ describe('drafts through the background', () => {
       ).resolves.toMatchObject({ ticket: expect.any(String) });
     }
     expect(large).toEqual({ saved: false });
+  });
+
+  // Without the key check before the budgets, the 31st locked try already ends in
+  // rate-limited (30 tries per view) and the restore after Unlock is refused too.
+  it('EX-08 tries that find the key locked cost no budget (control: the restore after unlock works)', async () => {
+    const stored: string[] = [];
+    const session = memoryArea();
+    const services: Services = {
+      keyring: new KeyringStore(memoryArea()),
+      tickets: new TicketStore(session),
+      limits: new OperationLimits(session, () => Date.now()),
+      now: () => Date.now(),
+      submitToPage: async () => ({ v: 1, requestId: 'x', ok: true }),
+      toContent: async (_tab, message) => {
+        stored.push((message as PageSaveDraft).payload.mime);
+        return { ok: true };
+      },
+      gmailToken: async () => '',
+      unlocked: new UnlockCache(memoryArea(), () => Date.now()),
+    };
+    await handlers['account.create'](
+      { addr: ALICE, name: '', prefer_encrypt: 'mutual', passphrase: 'long passphrase' },
+      { kind: 'setup', tabId: undefined },
+      services,
+    );
+    const content = { kind: 'content' as const, tabId: 7 };
+    const composer = { kind: 'composer' as const, tabId: 7 };
+    const slot = {
+      composeId: 'c1',
+      to: [],
+      cc: [],
+      subject: '',
+      inReplyTo: null,
+      references: [],
+      pageAccount: ALICE,
+    };
+    const first = await handlers['composer.register']({ ...slot }, content, services);
+    const fields = { ticket: first.ticket, to: [], cc: [], subject: 's', text: 'kept' };
+    await handlers['composer.saveDraft'](fields, composer, services);
+    const draft = bytesToBase64(new TextEncoder().encode(stored.pop()!));
+    const { ticket } = await handlers['composer.register'](
+      { ...slot, draft },
+      content,
+      services,
+    );
+
+    await handlers['protection.lock'](
+      {},
+      { kind: 'options', tabId: undefined },
+      services,
+    );
+    for (let i = 0; i < 31; i++) {
+      await expect(
+        handlers['composer.restoreDraft']({ ticket }, composer, services),
+      ).rejects.toMatchObject({ code: 'locked' });
+    }
+    await unlockOwnKey(services, 'long passphrase');
+    expect(
+      await handlers['composer.restoreDraft']({ ticket }, composer, services),
+    ).toMatchObject({ text: 'kept' });
   });
 });
