@@ -78,12 +78,17 @@ async function danaAnswers(webmail: Webmail, dana: OutgoingAccount): Promise<voi
     base64ToBytes(aliceKey),
   ]);
   step(
-    `Dana decrypted Alice's mail (signature: ${read.signature.status}): "${read.text}"`,
+    `Dana decrypted Alice's mail (signature: ${read.signature.status}): "${read.text.trim()}"`,
   );
 
   const answer = await buildOutgoing(
     dana,
-    { to: [ALICE], cc: [], subject: 'Re: Hello Dana', text: 'Thursday works. — Dana' },
+    {
+      to: [ALICE],
+      cc: [],
+      subject: 'Re: Hello from Dana',
+      text: 'Thursday works. — Dana',
+    },
     [base64ToBytes(aliceKey)],
   );
   await webmail.deliver(answer, { from: DANA, to: [ALICE] });
@@ -135,14 +140,16 @@ async function main(): Promise<void> {
     await shot(page, '02-message-from-dana');
 
     const options = await browser.openExtensionPage('options.html');
-    await options.waitForSelector(`[data-testid="peer-row"][data-addr="${DANA}"]`);
+    const danaRow = options.locator(`[data-testid="peer-row"][data-addr="${DANA}"]`);
+    await danaRow.waitFor();
+    // The contacts table sits below the key and backup sections: show it.
+    await danaRow.scrollIntoViewIfNeeded();
     await shot(options, '03-contacts');
     await options.close();
     step("the extension learned Dana's key from her header");
 
     const composer = await openCompose(page, { folder: 'inbox', id: fromDana!.id });
     await composer.locator('[data-recommendation="encrypt"]').first().waitFor();
-    await composer.locator('#subject').fill('Hello Dana');
     await composer.locator('#body').fill('Coffee on Thursday? — Alice');
     await shot(page, '04-compose-encrypted');
     await sendAndWait(page, composer);

@@ -90,6 +90,8 @@ function Composer() {
   const [attachKey, setAttachKey] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const [sendButton, isVisible] = useVisibility();
+  // Only one of Gmail's two send buttons is shown at a time; the ref guards it.
+  const [gmailButton, isGmailVisible] = useVisibility();
 
   // The recommendation must be for the recipients on screen before Send
   // works: sending earlier could go out in the clear by mistake.
@@ -287,8 +289,34 @@ function Composer() {
     }
   };
 
-  // Gmail: both ways out are encrypted; the plain way is Gmail's own Send.
+  // Gmail: both ways out are encrypted; the plain way is Gmail's own Send. Both sign
+  // with our key, so a click the frame could not see is confirmed as for Send (EX-03).
   const sendGmail = async (via: 'inline' | 'api') => {
+    if (!(await isGmailVisible())) {
+      setError(null);
+      setState('confirming');
+      try {
+        const { confirmed } = await request('composer.confirm', {
+          ticket,
+          to: addresses(to),
+          cc: addresses(cc),
+          encrypt: true,
+        });
+        if (!confirmed) {
+          setError(new LocalError('not-confirmed'));
+          setState('editing');
+          return;
+        }
+      } catch (err) {
+        setError(err);
+        setState('editing');
+        return;
+      }
+    }
+    await sendGmailNow(via);
+  };
+
+  const sendGmailNow = async (via: 'inline' | 'api') => {
     setState('sending');
     setError(null);
     setLocked(null);
@@ -408,8 +436,9 @@ function Composer() {
               {gmailApi ? (
                 <button
                   type="button"
+                  ref={gmailButton}
                   data-testid="gmail-api-send"
-                  disabled={!canEncrypt || state === 'sending'}
+                  disabled={!canEncrypt || state === 'sending' || state === 'confirming'}
                   onClick={() => sendGmail('api')}
                 >
                   {state === 'sending' ? t('composerSending') : t('composerGmailApiSend')}
@@ -417,8 +446,9 @@ function Composer() {
               ) : (
                 <button
                   type="button"
+                  ref={gmailButton}
                   data-testid="gmail-inline"
-                  disabled={!canEncrypt || state === 'sending'}
+                  disabled={!canEncrypt || state === 'sending' || state === 'confirming'}
                   onClick={() => sendGmail('inline')}
                 >
                   {state === 'sending' ? t('composerSending') : t('composerGmailInline')}
@@ -476,7 +506,7 @@ function Composer() {
                 ? sendNow()
                 : locked === 'restore'
                   ? restoreNow()
-                  : sendGmail(locked)
+                  : sendGmailNow(locked)
             }
             onError={setError}
           />

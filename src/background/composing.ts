@@ -24,6 +24,7 @@ import type { StoredAccount } from '../keyring/store';
 import { redeemTicket, requireAccount, type Handler, type Services } from './context';
 import { isAddr, str, strList } from './check';
 import { ownPrivateKey } from './own-key';
+import { MAX_DRAFT_BASE64 } from './drafts';
 
 /**
  * Whether each stored key can be encrypted to now. Spec: a key that is "revoked,
@@ -115,7 +116,7 @@ export const composerRegister: Handler<'composer.register'> = async (
     inReplyTo,
     references: strList(payload.references, 'references', 100, 1000),
     pageAccount,
-    ...(payload.draft ? { draft: str(payload.draft, 'draft', 2_000_000) } : {}),
+    ...(payload.draft ? { draft: str(payload.draft, 'draft', MAX_DRAFT_BASE64) } : {}),
     messageId: newMessageId(account?.addr ?? pageAccount ?? 'ecosmail.invalid'),
     created: services.now(),
   });

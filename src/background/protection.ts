@@ -86,6 +86,7 @@ export const protectionDuration: Handler<'protection.duration'> = async (
     );
   }
   await services.keyring.updateSettings({ unlock_minutes: minutes });
+  await services.unlocked?.shortenTo(minutes * 60_000);
   return view(services);
 };
 

@@ -142,6 +142,9 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   accountRead.catch(() => undefined);
   const ticket = await redeemTicket(services, payload, 'reader', caller);
   const account = await accountRead;
+  // A locked key is answered before the budgets: a Decrypt click that ends in
+  // "Unlock" costs none of them.
+  const ownKey = await ownPrivateKey(services, account);
 
   // A page that shows message after message must not get our key to decrypt
   // without bound (attack suite EX-08): one budget per view, one per key.
@@ -154,7 +157,7 @@ export const readerDecrypt: Handler<'reader.decrypt'> = async (
   // The frame shows these stages while it waits (a large mail takes seconds).
   readerProgress.set(ticketId, caller.tabId, 'reading');
   try {
-    return await decryptTicket(ticketId, ticket, account, caller, services);
+    return await decryptTicket(ticketId, ticket, account, ownKey, caller, services);
   } finally {
     readerProgress.done(ticketId);
   }
@@ -165,6 +168,7 @@ async function decryptTicket(
   ticketId: string,
   ticket: ReaderTicket,
   account: Awaited<ReturnType<typeof requireAccount>>,
+  ownKey: string,
   caller: Caller,
   services: Services,
 ): Promise<Requests['reader.decrypt']['response']> {
@@ -184,7 +188,7 @@ async function decryptTicket(
   readerProgress.set(ticketId, caller.tabId, 'decrypting');
   const result = await decryptMail(
     raw,
-    await decryptionKeysOf(account, await ownPrivateKey(services, account)),
+    await decryptionKeysOf(account, ownKey),
     senderCerts(peer),
     parsed,
     { beforeBlock },

@@ -61,6 +61,22 @@ export class UnlockCache {
     await this.area.set({ [PREFIX + fingerprint]: entry });
   }
 
+  /**
+   * Holds every unlocked key to at most `ttlMs` from its unlock: a shorter unlock
+   * time chosen by the user applies to the unlock in force too, not only to the next.
+   */
+  async shortenTo(ttlMs: number): Promise<void> {
+    const all = await this.area.get(null);
+    const shortened: Record<string, Entry> = {};
+    for (const [key, value] of Object.entries(all)) {
+      const entry = value as Entry;
+      if (!key.startsWith(PREFIX) || entry.since + ttlMs >= entry.expires) continue;
+      shortened[key] = { ...entry, expires: entry.since + ttlMs };
+    }
+    // Expired entries are removed by the next read, which checks the clock.
+    if (Object.keys(shortened).length > 0) await this.area.set(shortened);
+  }
+
   /** Locks every key: "Lock" in our UI, a passphrase change, a new key. */
   async clear(): Promise<void> {
     const all = await this.area.get(null);

@@ -20,12 +20,16 @@ import {
 } from '../mime/build';
 import { parseMailDetailed } from '../mime/parse';
 import { decryptAndVerify, encryptToSelf } from '../openpgp/gateway';
+import { CryptoError } from '../openpgp/errors';
 import { CodedError } from '../util/coded-error';
 import { OBSCURED_SUBJECT } from './outgoing';
 import { readProtectedHeaders } from './protected-headers';
 
 /** The inner header field holding the draft tag. */
 const TAG_FIELD = 'EcosMail-Draft';
+
+/** Decryption errors that mean the draft's ciphertext is not for our key. */
+const UNOPENABLE = new Set(['decrypt-failed', 'bad-ciphertext', 'unauthenticated']);
 
 /** What a draft keeps: the composer's fields. */
 export interface DraftFields {
@@ -100,7 +104,8 @@ export async function buildDraft(
  * Decrypts a stored draft with our key and returns its fields.
  *
  * @throws DraftError `'not-our-draft'` when it is not a draft this extension wrote
- * @throws CryptoError from decryption; MimeError for a message that cannot be parsed
+ *   for this key, including ciphertext our key cannot open
+ * @throws CryptoError `'too-large'`, key errors; MimeError for an unparseable message
  */
 export async function readDraft(
   raw: Uint8Array,
@@ -115,6 +120,17 @@ export async function readDraft(
     message: mail.encrypted.armored,
     decryptionKeysArmored: privateKeyArmored,
     verificationCerts: [],
+  }).catch((error: unknown) => {
+    // Ciphertext our key cannot open (encrypted to another key, damaged, or
+    // planted garbage) can never be restored: saying so lets the composer drop it
+    // and save afresh, where a bare decryption error would leave "Restore" stuck.
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof CryptoError && UNOPENABLE.has(String(code))) {
+      throw new DraftError('not-our-draft', 'our key cannot open the draft', {
+        cause: error,
+      });
+    }
+    throw error;
   });
   const payload = await parseMailDetailed(data);
   if (payload.header(TAG_FIELD.toLowerCase())[0]?.trim() !== tag) {

@@ -43,6 +43,8 @@ export type CryptoErrorCode =
   | 'key-protection-md5'
   /** The primary secret key is not in the file (GnuPG stub, smartcard). */
   | 'key-secret-missing'
+  /** A secret subkey is not in the file (GnuPG stub, smartcard). */
+  | 'key-subkey-secret-missing'
   /** The primary key is expired, revoked or its signatures do not verify. */
   | 'key-unusable'
   /** No user ID carries a valid self-signature. */

@@ -1215,6 +1215,22 @@ async function refusalOf(key: openpgp.Key): Promise<KeyRefusal | null> {
     if (dummy.isDummy()) {
       return { code: 'key-secret-missing', detail: 'the primary secret key is offline' };
     }
+    // A stub (GnuPG's gnu-dummy: the secret on a smartcard) in place of the subkey
+    // new mail is encrypted to, or that we would sign with, would be stored as our
+    // key and fail every such operation. Stubs of old subkeys nothing picks are fine.
+    const picked = await Promise.all([
+      key
+        .getEncryptionKey(undefined, new Date(), undefined, KEY_CONFIG)
+        .catch(() => null),
+      key.getSigningKey(undefined, new Date(), undefined, KEY_CONFIG).catch(() => null),
+    ]);
+    for (const subkey of picked) {
+      if (!subkey || subkey === key) continue;
+      if ((subkey.keyPacket as unknown as { isDummy(): boolean }).isDummy()) {
+        const keyID = subkey.getKeyID().toHex().toUpperCase();
+        return { code: 'key-subkey-secret-missing', detail: keyID };
+      }
+    }
     for (const packet of packets) {
       const refusal = protectionRefusal(packet);
       if (refusal) return refusal;

@@ -29,6 +29,7 @@ import {
   seedGmailToken,
 } from './gmail-helpers';
 import { randomGmailId, serveGmail as serveAgain } from './gmail-fixture';
+import { clickAndClose, popupFrom } from './popup';
 
 const TOKEN = `test-token-${Math.random().toString(36).slice(2)}`;
 
@@ -147,6 +148,55 @@ describe('Gmail: read and send encrypted mail in Gmail-shaped pages', () => {
     });
     expect(new TextDecoder().decode(data)).toBe(text);
     expect(signature.status).toBe('valid');
+  });
+
+  // Both Gmail paths sign with our key. How a vulnerable build fails: the click on
+  // the transparent frame inserts the armor at once and opens no popup (popupFrom
+  // times out; checked once with the composer's Gmail visibility check removed).
+  // Positive control: the inline test above clicks in plain sight, with no popup.
+  it('EX-03 a Gmail send click on a frame the page made transparent is confirmed in our popup', async () => {
+    const text = `Hidden-click secret ${Math.random().toString(36).slice(2)}`;
+    await page.click('[gh=cm]');
+    const dialog = page.locator('[role=dialog]').last();
+    await dialog.locator('[data-ecosmail-encrypt]').click();
+    const composer = await frame(page, 'composer');
+    await composer.locator('#to').fill(DANA);
+    const rec = composer.locator('[data-testid="recommendation"]');
+    await expect.poll(() => rec.getAttribute('data-recommendation')).toBe('encrypt');
+    await composer.locator('#body').fill(text);
+
+    await page.evaluate(() => {
+      const f = document.querySelector('iframe[data-ecosmail-frame="composer"]');
+      (f as HTMLElement).style.opacity = '0';
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const cancelled = await popupFrom(browser, () =>
+      composer.locator('[data-testid="gmail-inline"]').click(),
+    );
+    expect(
+      await cancelled.locator('[data-testid="prompt-text"]').textContent(),
+    ).toContain(DANA);
+    await clickAndClose(cancelled, 'cancel');
+    await expect
+      .poll(() => composer.locator('[data-testid="error"]').getAttribute('data-code'))
+      .toBe('not-confirmed');
+    const body = dialog.locator('[g_editable=true]');
+    expect(await body.innerText()).not.toContain('BEGIN PGP MESSAGE');
+
+    // Confirm in our popup: the armor goes in.
+    const confirmed = await popupFrom(browser, () =>
+      composer.locator('[data-testid="gmail-inline"]').click(),
+    );
+    await clickAndClose(confirmed, 'confirm');
+    await expect
+      .poll(() => body.innerText(), { timeout: 20_000 })
+      .toContain('-----END PGP MESSAGE-----');
+    expect(await pageCanSee(page, text)).toBe(false);
+    // The docked compose windows of this test and the inline one cover the reply
+    // box of the next test, where a click in our frame would then be confirmed.
+    await page.evaluate(() => {
+      for (const d of document.querySelectorAll('[role=dialog]')) d.remove();
+    });
   });
 
   it('should reply to encrypted mail encrypted by default, via the API', async () => {

@@ -1,6 +1,16 @@
 // Drafts encrypted to ourselves (attack suite RO-03), with real keys: what is outside
 // the encryption, who can read it, and which "drafts" are restored.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { memoryArea } from '../../src/keyring/area';
+import { KeyringStore } from '../../src/keyring/store';
+import { TicketStore } from '../../src/background/tickets';
+import { OperationLimits } from '../../src/background/limits';
+import { handlers } from '../../src/background/handlers';
+import type { Services } from '../../src/background/context';
+import type { PageSaveDraft } from '../../src/messaging/protocol';
+import { bytesToBase64 } from '../../src/util/base64';
+import { UnlockCache } from '../../src/keyring/unlock-cache';
+import { unlockOwnKey } from '../../src/background/own-key';
 import * as openpgp from 'openpgp';
 import { buildDraft, draftTag, readDraft, type DraftFields } from '../../src/mail/draft';
 import {
@@ -88,11 +98,152 @@ describe('drafts', () => {
     ).rejects.toMatchObject({ code: 'not-our-draft' });
   });
 
+  // Without the mapping in readDraft this rejects with `decrypt-failed`, which the
+  // composer does not treat as a dropped draft: "Restore" stayed and no draft was
+  // ever saved in that compose again.
+  it('RO-03 a planted draft our key cannot open is not ours either (control: ours opens)', async () => {
+    const bob = await generateKeyPair({ addr: 'bob@ecosmail.test' });
+    const bobCert = await minimalPublicKey(bob.privateKeyArmored, 'bob@ecosmail.test');
+    const toBob = await buildDraft({ addr: ALICE }, bobCert, FIELDS, tag);
+    await expect(
+      readDraft(bytes(toBob), alice.privateKeyArmored, tag),
+    ).rejects.toMatchObject({ code: 'not-our-draft' });
+
+    const ours = await buildDraft({ addr: ALICE }, keydata, FIELDS, tag);
+    expect(await readDraft(bytes(ours), alice.privateKeyArmored, tag)).toEqual(FIELDS);
+  });
+
   it('derives a tag per key that says nothing about the public key', async () => {
     const other = await generateKeyPair({ addr: ALICE });
     const otherTag = await draftTag(other.privateKeyArmored);
     expect(tag).toMatch(/^[0-9a-f]{64}$/);
     expect(otherTag).not.toBe(tag);
     expect(await draftTag(alice.privateKeyArmored)).toBe(tag);
+  });
+});
+
+describe('drafts through the background', () => {
+  // Without the size check in composer.saveDraft the large draft is handed to the
+  // page (saved: true) and registering its slot again fails with bad-request: the
+  // compose that continues it never gets our composer.
+  it('RO-03 saves only a draft its compose slot can take back (control: a normal one round-trips)', async () => {
+    const stored: string[] = [];
+    const services: Services = {
+      keyring: new KeyringStore(memoryArea()),
+      tickets: new TicketStore(memoryArea()),
+      limits: new OperationLimits(memoryArea(), () => Date.now()),
+      now: () => Date.now(),
+      submitToPage: async () => ({ v: 1, requestId: 'x', ok: true }),
+      toContent: async (_tab, message) => {
+        stored.push((message as PageSaveDraft).payload.mime);
+        return { ok: true };
+      },
+      gmailToken: async () => '',
+    };
+    await handlers['account.create'](
+      { addr: ALICE, name: '', prefer_encrypt: 'mutual' },
+      { kind: 'setup', tabId: undefined },
+      services,
+    );
+    const content = { kind: 'content' as const, tabId: 7 };
+    const composer = { kind: 'composer' as const, tabId: 7 };
+    const register = (draft: string | null) =>
+      handlers['composer.register'](
+        {
+          composeId: 'c1',
+          to: [],
+          cc: [],
+          subject: '',
+          inReplyTo: null,
+          references: [],
+          pageAccount: ALICE,
+          draft,
+        },
+        content,
+        services,
+      );
+    const save = async (text: string) => {
+      const { ticket } = await register(null);
+      const fields = { ticket, to: [], cc: [], subject: 's' };
+      return handlers['composer.saveDraft']({ ...fields, text }, composer, services);
+    };
+
+    expect(await save('A short draft')).toEqual({ saved: true });
+    const normal = bytesToBase64(new TextEncoder().encode(stored.pop()!));
+    await expect(register(normal)).resolves.toMatchObject({ ticket: expect.any(String) });
+
+    // About 1.6 MB of text that does not compress: its draft is over the limit.
+    const random = new Uint8Array(1_200_000);
+    for (let i = 0; i < random.length; i += 65_536) {
+      crypto.getRandomValues(random.subarray(i, i + 65_536));
+    }
+    const noise = bytesToBase64(random);
+    const large = await save(noise);
+    for (const mime of stored) {
+      await expect(
+        register(bytesToBase64(new TextEncoder().encode(mime))),
+      ).resolves.toMatchObject({ ticket: expect.any(String) });
+    }
+    expect(large).toEqual({ saved: false });
+  });
+
+  // Without the key check before the budgets, the 31st locked try already ends in
+  // rate-limited (30 tries per view) and the restore after Unlock is refused too.
+  it('EX-08 tries that find the key locked cost no budget (control: the restore after unlock works)', async () => {
+    const stored: string[] = [];
+    const session = memoryArea();
+    const services: Services = {
+      keyring: new KeyringStore(memoryArea()),
+      tickets: new TicketStore(session),
+      limits: new OperationLimits(session, () => Date.now()),
+      now: () => Date.now(),
+      submitToPage: async () => ({ v: 1, requestId: 'x', ok: true }),
+      toContent: async (_tab, message) => {
+        stored.push((message as PageSaveDraft).payload.mime);
+        return { ok: true };
+      },
+      gmailToken: async () => '',
+      unlocked: new UnlockCache(memoryArea(), () => Date.now()),
+    };
+    await handlers['account.create'](
+      { addr: ALICE, name: '', prefer_encrypt: 'mutual', passphrase: 'long passphrase' },
+      { kind: 'setup', tabId: undefined },
+      services,
+    );
+    const content = { kind: 'content' as const, tabId: 7 };
+    const composer = { kind: 'composer' as const, tabId: 7 };
+    const slot = {
+      composeId: 'c1',
+      to: [],
+      cc: [],
+      subject: '',
+      inReplyTo: null,
+      references: [],
+      pageAccount: ALICE,
+    };
+    const first = await handlers['composer.register']({ ...slot }, content, services);
+    const fields = { ticket: first.ticket, to: [], cc: [], subject: 's', text: 'kept' };
+    await handlers['composer.saveDraft'](fields, composer, services);
+    const draft = bytesToBase64(new TextEncoder().encode(stored.pop()!));
+    const { ticket } = await handlers['composer.register'](
+      { ...slot, draft },
+      content,
+      services,
+    );
+
+    await handlers['protection.lock'](
+      {},
+      { kind: 'options', tabId: undefined },
+      services,
+    );
+    for (let i = 0; i < 31; i++) {
+      await expect(
+        handlers['composer.restoreDraft']({ ticket }, composer, services),
+      ).rejects.toMatchObject({ code: 'locked' });
+    }
+    await unlockOwnKey(services, 'long passphrase');
+    expect(
+      await handlers['composer.restoreDraft']({ ticket }, composer, services),
+    ).toMatchObject({ text: 'kept' });
   });
 });

@@ -190,6 +190,38 @@ describe('own key through the background', () => {
     });
   });
 
+  // Without `shortenTo` in protection.duration the key stays unlocked for the 30
+  // minutes chosen before, and the second `locked` expectation fails.
+  it('a shorter unlock time applies to the unlock in force (a longer one does not extend it)', async () => {
+    await set(null, PASS);
+    await unlockOwnKey(services, PASS);
+    const unlockedAt = clock;
+    expect((await handlers['protection.get']({}, OPTIONS, services)).unlockedUntil).toBe(
+      unlockedAt + 30 * MINUTE,
+    );
+
+    clock += 2 * MINUTE;
+    const shorter = await handlers['protection.duration'](
+      { minutes: 5 },
+      OPTIONS,
+      services,
+    );
+    expect(shorter.unlockedUntil).toBe(unlockedAt + 5 * MINUTE);
+    const longer = await handlers['protection.duration'](
+      { minutes: 60 },
+      OPTIONS,
+      services,
+    );
+    expect(longer.unlockedUntil).toBe(unlockedAt + 5 * MINUTE);
+
+    clock += 2 * MINUTE;
+    expect(await ownPrivateKey(services, await account())).toContain('PRIVATE KEY');
+    await handlers['protection.duration']({ minutes: 1 }, OPTIONS, services);
+    await expect(ownPrivateKey(services, await account())).rejects.toMatchObject({
+      code: 'locked',
+    });
+  });
+
   it('locks on Lock, and a passphrase change needs the current one', async () => {
     await set(null, PASS);
     await unlockOwnKey(services, PASS);

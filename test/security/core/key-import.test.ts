@@ -253,6 +253,59 @@ describe('own-key import', () => {
     expect(translated('error_no_matching_uid').every(Boolean)).toBe(true);
   });
 
+  // A GnuPG export whose encryption subkey lives on a smartcard carries a stub
+  // (gnu-dummy) in its place: stored, it would fail every decryption. Without the
+  // stub check in `refusalOf` the preview shows no refusal and the import succeeds.
+  it('a key whose secret subkey is a stub is refused naming the subkey (control: the whole key imports)', async () => {
+    const { ask, keyring } = background();
+    const { privateKey } = await ecc(ALICE);
+    const fingerprint = privateKey.getFingerprint().toUpperCase();
+    const whole = privateKey.armor();
+    const stubbed = await openpgp.readPrivateKey({ armoredKey: whole });
+    const subkeyPacket = stubbed.subkeys[0]!.keyPacket as unknown as {
+      makeDummy(): void;
+    };
+    subkeyPacket.makeDummy();
+    const keyID = stubbed.subkeys[0]!.getKeyID().toHex().toUpperCase();
+
+    const [shown] = await preview(ask, 'ownKey.inspect', stubbed.armor());
+    expect(shown!.refusal).toEqual({ code: 'key-subkey-secret-missing', detail: keyID });
+    const refused = await ask('ownKey.import', {
+      armored: stubbed.armor(),
+      fingerprint,
+      passphrase: '',
+      addr: ALICE,
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'key-subkey-secret-missing' },
+    });
+    expect(await keyring.getAccount()).toBeUndefined();
+    expect(translated('keyRefused_key_subkey_secret_missing').every(Boolean)).toBe(true);
+    expect(translated('error_key_subkey_secret_missing').every(Boolean)).toBe(true);
+
+    const imported = await ask('ownKey.import', {
+      armored: whole,
+      fingerprint,
+      passphrase: '',
+      addr: ALICE,
+    });
+    expect(imported).toMatchObject({ ok: true, value: { fingerprint } });
+
+    // A stub of an old subkey that a newer one replaced is harmless: it imports.
+    const { privateKey: older } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: ALICE }],
+      date: new Date(Date.now() - 60_000),
+      format: 'object',
+    });
+    const renewed = await older.addSubkey({});
+    (renewed.subkeys[0]!.keyPacket as unknown as { makeDummy(): void }).makeDummy();
+    const [renewedShown] = await preview(ask, 'ownKey.inspect', renewed.armor());
+    expect(renewedShown!.refusal).toBeNull();
+  });
+
   it('replacing the key keeps the old one: mail encrypted to it still decrypts', async () => {
     const { ask, keyring } = background();
     await ask(
