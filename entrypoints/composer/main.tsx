@@ -96,6 +96,9 @@ function Composer() {
   // The recommendation must be for the recipients on screen before Send
   // works: sending earlier could go out in the clear by mistake.
   const recipientsKey = `${to}|${cc}`;
+  // The recipients the newest recommendation was asked for: answers can arrive
+  // out of order (a busy worker), and an older one must not win.
+  const askedFor = useRef('');
   const [adviceKey, setAdviceKey] = useState('');
 
   useEffect(() => {
@@ -203,11 +206,13 @@ function Composer() {
     if (!opened) return;
     const key = recipientsKey;
     const timer = setTimeout(() => {
+      askedFor.current = key;
       request('composer.recommend', {
         ticket,
         to: addresses(to),
         cc: addresses(cc),
       }).then((a) => {
+        if (askedFor.current !== key) return;
         setAdvice(a);
         setAdviceKey(key);
       }, setError);
