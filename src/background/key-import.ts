@@ -28,7 +28,8 @@ import { bytesToBase64 } from '../util/base64';
 import { toStatus } from './account';
 import { isAddr, str, strList } from './check';
 import type { Handler } from './context';
-import { replaceAccountKey } from './key-replacement';
+import { keyUnchanged, replaceAccountKey, storedLikeAccount } from './key-replacement';
+import { lockOwnKey } from './own-key';
 
 /** The file text, refused up front when over the limit (MV-03). */
 function keyFileText(value: unknown): string {
@@ -87,8 +88,9 @@ export const ownKeyInspect: Handler<'ownKey.inspect'> = async (payload, _c, serv
 
 /**
  * Makes the confirmed key our account key. It is decrypted here, once, with the
- * passphrase typed on the options page, and stored as keys are stored today; the
- * key it replaces is kept in `previousKeys`. Sent only from the options page's
+ * passphrase typed on the options page, and stored protected by the account's
+ * passphrase when the account has one; the key it replaces is kept in
+ * `previousKeys`. Sent only from the options page's
  * Import button after the user ticked the confirmation.
  */
 export const ownKeyImport: Handler<'ownKey.import'> = async (payload, _c, services) => {
@@ -111,12 +113,17 @@ export const ownKeyImport: Handler<'ownKey.import'> = async (payload, _c, servic
     throw new ProtocolError('no-matching-uid', `no valid user ID for ${detail}`);
   }
 
+  const kept = await storedLikeAccount(
+    current,
+    imported.privateKeyArmored,
+    payload.accountPassphrase,
+  );
   const now = services.now();
   const next: StoredAccount = {
     addr,
     name: current?.name ?? '',
     fingerprint: imported.fingerprint,
-    privateKeyArmored: imported.privateKeyArmored,
+    ...kept,
     publicKeyArmored: await publicKeyOf(imported.privateKeyArmored),
     keydata: bytesToBase64(await minimalPublicKey(imported.privateKeyArmored, addr)),
     prefer_encrypt: current?.prefer_encrypt ?? 'mutual',
@@ -128,8 +135,10 @@ export const ownKeyImport: Handler<'ownKey.import'> = async (payload, _c, servic
     if (latest && latest.addr !== addr) {
       throw new ProtocolError('account-exists', `the account is ${latest.addr}`);
     }
+    keyUnchanged(current, latest);
     return replaceAccountKey(latest, next, now);
   });
+  await lockOwnKey(services);
   return toStatus(stored);
 };
 

@@ -7,7 +7,7 @@
  */
 import { ProtocolError } from '../messaging/errors';
 import { unlockPrivateKey } from '../openpgp/gateway';
-import type { StoredAccount } from '../keyring/store';
+import type { PreviousKey, StoredAccount } from '../keyring/store';
 import { str } from './check';
 import { requireAccount, type Services } from './context';
 
@@ -39,7 +39,31 @@ export async function isUnlocked(
 }
 
 /**
- * Unlocks our key with `passphrase` and keeps it unlocked for the configured time.
+ * The protected previous keys that `passphrase` unlocks, unlocked. One passphrase
+ * protects every key of the account; a key it does not unlock (protected by an
+ * older passphrase before keys shared one) is left out.
+ */
+export async function unlockPreviousKeys(
+  previousKeys: PreviousKey[] | undefined,
+  passphrase: string,
+): Promise<{ fingerprint: string; armored: string }[]> {
+  const unlocked = [];
+  for (const key of previousKeys ?? []) {
+    if (!key.protected) continue;
+    try {
+      const armored = await unlockPrivateKey(key.privateKeyArmored, passphrase);
+      unlocked.push({ fingerprint: key.fingerprint, armored });
+    } catch {
+      // TODO(2026-12-04): a previous key protected by another passphrase than the
+      // account's (stored before keys shared one) stays locked and out of decryption.
+    }
+  }
+  return unlocked;
+}
+
+/**
+ * Unlocks our key with `passphrase` and keeps it unlocked for the configured time,
+ * with the previous keys it protects too, so that they still decrypt old mail.
  * Nothing is kept when the passphrase is wrong.
  *
  * @throws CryptoError `bad-passphrase`; ProtocolError `no-account`
@@ -57,7 +81,11 @@ export async function unlockOwnKey(
   if (!services.unlocked) {
     throw new ProtocolError('internal', 'no place to keep an unlocked key');
   }
-  await services.unlocked.put(account.fingerprint, unlocked, unlock_minutes * MINUTE);
+  const ttl = unlock_minutes * MINUTE;
+  for (const key of await unlockPreviousKeys(account.previousKeys, typed)) {
+    await services.unlocked.put(key.fingerprint, key.armored, ttl);
+  }
+  await services.unlocked.put(account.fingerprint, unlocked, ttl);
 }
 
 /** Forgets every unlocked key ("Lock"). */

@@ -9,7 +9,8 @@ import type { ProtectionView } from '../messaging/protocol';
 import { protectPrivateKey, unlockPrivateKey } from '../openpgp/gateway';
 import { str } from './check';
 import { requireAccount, type Handler, type Services } from './context';
-import { isUnlocked, lockOwnKey } from './own-key';
+import type { PreviousKey } from '../keyring/store';
+import { isUnlocked, lockOwnKey, unlockPreviousKeys } from './own-key';
 
 /** Shorter passphrases are refused: they add little over no passphrase at all. */
 export const MIN_PASSPHRASE = 8;
@@ -47,7 +48,38 @@ export const protectionGet: Handler<'protection.get'> = async (_p, _c, services)
   view(services);
 
 /**
- * Sets, changes or removes the passphrase. The current one must unlock a
+ * The previous keys under the `next` passphrase (none: unprotected). A protected
+ * key that `current` does not unlock is left as it was.
+ */
+async function previousUnder(
+  previousKeys: PreviousKey[],
+  current: string,
+  next: string | null,
+): Promise<PreviousKey[]> {
+  const unlocked = await unlockPreviousKeys(previousKeys, current);
+  const plainOf = new Map(unlocked.map((key) => [key.fingerprint, key.armored]));
+  const result: PreviousKey[] = [];
+  for (const key of previousKeys) {
+    const plain = key.protected ? plainOf.get(key.fingerprint) : key.privateKeyArmored;
+    if (plain === undefined) {
+      result.push(key);
+    } else if (next === null) {
+      result.push({
+        fingerprint: key.fingerprint,
+        privateKeyArmored: plain,
+        replacedAt: key.replacedAt,
+      });
+    } else {
+      const armored = await protectPrivateKey(plain, next);
+      result.push({ ...key, privateKeyArmored: armored, protected: true });
+    }
+  }
+  return result;
+}
+
+/**
+ * Sets, changes or removes the passphrase, of the current key and of the previous
+ * keys alike: one passphrase protects the account. The current one must unlock a
  * protected key first (an unlocked copy in the cache is not enough: whoever
  * changes the passphrase must know it). Any unlocked copy is forgotten after.
  */
@@ -56,18 +88,22 @@ export const protectionSet: Handler<'protection.set'> = async (payload, _c, serv
   const next = payload.next === null ? null : checkedPassphrase(payload.next);
 
   let plain = account.privateKeyArmored;
+  const current = payload.current == null ? '' : str(payload.current, 'current', 1000);
   if (account.protected) {
-    const current = payload.current === null ? '' : str(payload.current, 'current', 1000);
     plain = await unlockPrivateKey(account.privateKeyArmored, current);
   }
   const stored = next === null ? plain : await protectPrivateKey(plain, next);
+  const previousKeys = account.previousKeys
+    ? await previousUnder(account.previousKeys, current, next)
+    : undefined;
 
   await services.keyring.updateAccount((now) => {
     // Another key arrived meanwhile (a Setup Message import): leave it alone.
     if (!now || now.fingerprint !== account.fingerprint) {
       throw new ProtocolError('bad-request', 'the key changed meanwhile; try again');
     }
-    return { ...now, privateKeyArmored: stored, protected: next !== null };
+    const changed = { ...now, privateKeyArmored: stored, protected: next !== null };
+    return previousKeys ? { ...changed, previousKeys } : changed;
   });
   await lockOwnKey(services);
   return view(services);

@@ -188,7 +188,7 @@ async function decryptTicket(
   readerProgress.set(ticketId, caller.tabId, 'decrypting');
   const result = await decryptMail(
     raw,
-    await decryptionKeysOf(account, ownKey),
+    await decryptionKeysOf(services, account, ownKey),
     senderCerts(peer),
     parsed,
     { beforeBlock },

@@ -22,7 +22,8 @@ import { toStatus } from './account';
 import { isAddr, str } from './check';
 import { requireAccount, type Handler } from './context';
 import { recordBackup } from './backup';
-import { replaceAccountKey } from './key-replacement';
+import { keyUnchanged, replaceAccountKey, storedLikeAccount } from './key-replacement';
+import { lockOwnKey } from './own-key';
 import { ownPrivateKey } from './own-key';
 
 /**
@@ -147,12 +148,17 @@ export const setupMessageImport: Handler<'setupMessage.import'> = async (
   const current = await services.keyring.getAccount();
   const { setup, addr } = await readSetup(payload.raw, payload.addr, current);
   const imported = await importSetupMessage(setup, str(payload.code, 'code', 200));
+  const kept = await storedLikeAccount(
+    current,
+    imported.privateKeyArmored,
+    payload.accountPassphrase,
+  );
 
   const account: StoredAccount = {
     addr,
     name: current?.name ?? '',
     fingerprint: imported.fingerprint,
-    privateKeyArmored: imported.privateKeyArmored,
+    ...kept,
     publicKeyArmored: await publicKeyOf(imported.privateKeyArmored),
     keydata: bytesToBase64(await minimalPublicKey(imported.privateKeyArmored, addr)),
     prefer_encrypt: imported.prefer_encrypt,
@@ -160,8 +166,10 @@ export const setupMessageImport: Handler<'setupMessage.import'> = async (
     // A Setup Message is itself a backup of the key it carries.
     backedUpAt: services.now(),
   };
-  const stored = await services.keyring.updateAccount((latest) =>
-    replaceAccountKey(latest, account, services.now()),
-  );
+  const stored = await services.keyring.updateAccount((latest) => {
+    keyUnchanged(current, latest);
+    return replaceAccountKey(latest, account, services.now());
+  });
+  await lockOwnKey(services);
   return toStatus(stored);
 };

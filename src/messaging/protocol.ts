@@ -179,7 +179,13 @@ export interface Requests {
     senders: 'options' | 'setup';
   };
   'setupMessage.import': {
-    request: { raw: string /* base64 */; code: string; addr?: string };
+    request: {
+      raw: string /* base64 */;
+      code: string;
+      addr?: string;
+      /** The account's passphrase, when it has one: it protects the new key too. */
+      accountPassphrase?: string;
+    };
     response: AccountStatus;
     senders: 'options' | 'setup';
   };
@@ -354,6 +360,8 @@ export interface Requests {
       passphrase: string;
       /** Before setup: which of the key's addresses the account is for. */
       addr?: string;
+      /** The account's passphrase, when it has one: it protects the new key too. */
+      accountPassphrase?: string;
     };
     response: AccountStatus;
     senders: 'options';

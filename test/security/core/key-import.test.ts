@@ -332,7 +332,11 @@ describe('own-key import', () => {
 
     const { data } = await decryptAndVerify({
       message: oldMail,
-      decryptionKeysArmored: await decryptionKeysOf(account, account.privateKeyArmored),
+      decryptionKeysArmored: await decryptionKeysOf(
+        {},
+        account,
+        account.privateKeyArmored,
+      ),
       verificationCerts: [],
     });
     expect(new TextDecoder().decode(data)).toBe('to the old key');
