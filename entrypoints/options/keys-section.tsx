@@ -11,6 +11,7 @@ import { MAX_KEY_FILE_CHARS } from '../../src/keyring/key-file-limit';
 import { t } from '../../src/ui/i18n';
 import { Identity } from '../../src/ui/identity';
 import { LocalError } from '../../src/ui/local-error';
+import { AccountPassphrase, accountProtected } from './account-passphrase';
 
 type OnError = (error: unknown) => void;
 
@@ -122,6 +123,7 @@ function OwnKeyImport(props: {
   const [chosen, setChosen] = useState<string | null>(null);
   const [addr, setAddr] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const [protectedBy, setProtectedBy] = useState<string | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
@@ -132,6 +134,7 @@ function OwnKeyImport(props: {
     setConfirmed(false);
     try {
       const found = await request('ownKey.inspect', { armored: text });
+      setProtectedBy((await accountProtected()) ? '' : null);
       setArmored(text);
       setKeys(found.keys);
       const usable = found.keys.find((k) => !k.refusal);
@@ -154,8 +157,10 @@ function OwnKeyImport(props: {
         fingerprint: key.fingerprint,
         passphrase,
         addr,
+        ...(protectedBy === null ? {} : { accountPassphrase: protectedBy }),
       });
       setPassphrase('');
+      setProtectedBy(null);
       setDone(status.fingerprint ?? '');
       props.onImported(status);
     } catch (err) {
@@ -220,6 +225,13 @@ function OwnKeyImport(props: {
                 onInput={(e) => setPassphrase(e.currentTarget.value)}
               />
             </label>
+          )}
+          {protectedBy !== null && (
+            <AccountPassphrase
+              value={protectedBy}
+              onInput={setProtectedBy}
+              testId="own-key-account-passphrase"
+            />
           )}
           <label>
             <input

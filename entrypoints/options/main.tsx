@@ -12,6 +12,7 @@ import { bytesToBase64 } from '../../src/util/base64';
 import { Identity } from '../../src/ui/identity';
 import { BackupReminder, KeysSection } from './keys-section';
 import { ProtectionSection } from './protection-section';
+import { AccountPassphrase, accountProtected } from './account-passphrase';
 
 function date(ms: number): string {
   return ms ? new Date(ms).toLocaleString() : '—';
@@ -159,6 +160,7 @@ function SetupMessageImport({
   const [raw, setRaw] = useState<string | null>(null);
   const [begin, setBegin] = useState<string | null>(null);
   const [code, setCode] = useState('');
+  const [protectedBy, setProtectedBy] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
   const pick = async (file: File | undefined) => {
@@ -168,6 +170,7 @@ function SetupMessageImport({
     const base64 = bytesToBase64(bytes);
     try {
       const found = await request('setupMessage.inspect', { raw: base64 });
+      setProtectedBy((await accountProtected()) ? '' : null);
       setRaw(base64);
       setBegin(found.passphraseBegin);
       setCode(found.passphraseBegin ?? '');
@@ -180,7 +183,12 @@ function SetupMessageImport({
     if (!raw) return;
     onError(null);
     try {
-      const status = await request('setupMessage.import', { raw, code });
+      const status = await request('setupMessage.import', {
+        raw,
+        code,
+        ...(protectedBy === null ? {} : { accountPassphrase: protectedBy }),
+      });
+      setProtectedBy(null);
       setDone(status.fingerprint ?? '');
       onImported(status);
     } catch (err) {
@@ -211,6 +219,13 @@ function SetupMessageImport({
               onInput={(e) => setCode(e.currentTarget.value)}
             />
           </label>{' '}
+          {protectedBy !== null && (
+            <AccountPassphrase
+              value={protectedBy}
+              onInput={setProtectedBy}
+              testId="import-account-passphrase"
+            />
+          )}{' '}
           <button onClick={importIt} data-testid="import-submit">
             {t('setupMessageImport')}
           </button>
