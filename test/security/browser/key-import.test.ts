@@ -9,6 +9,7 @@
  * the worker is stopped (MV-01: neither 0 nor all); without `unlimitedStorage`
  * the 11 MB import fails with "QUOTA_BYTES quota exceeded" (MV-03); a preview
  * listing every user ID packet shows the appended victim address (SG-14).
+ * The last test sets a passphrase: it stays set for nothing after it.
  */
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -283,4 +284,52 @@ describe('key import on the options page', () => {
     expect(size).toBeGreaterThan(10 * 1024 * 1024);
     await page.close();
   }, 240_000);
+
+  // Before the fix the imported key was stored unprotected in a protected account
+  // (no passphrase field; `protected` absent, the stored key decrypted).
+  it('own-key import into a protected account asks for its passphrase and stores the key protected', async () => {
+    const page = await openOptions();
+    const pass = 'correct horse battery';
+    await page.fill('[data-testid="passphrase-new"]', pass);
+    await page.fill('[data-testid="passphrase-repeat"]', pass);
+    await page.click('[data-testid="passphrase-set"]');
+    await expect
+      .poll(() =>
+        page.locator('[data-testid="protection"]').getAttribute('data-protected'),
+      )
+      .toBe('true');
+
+    const { privateKey } = await ecc(ALICE);
+    await pick(page, 'own-key-file', privateKey.armor());
+    const field = page.locator('[data-testid="own-key-account-passphrase"]');
+    await field.waitFor({ timeout: 20_000 });
+    await page.check('[data-testid="own-key-confirm"]');
+
+    // Control: a wrong passphrase is refused and nothing changes.
+    await field.fill('not the passphrase');
+    await page.click('[data-testid="own-key-import-button"]');
+    await expect
+      .poll(() => page.locator('[data-testid="error"]').getAttribute('data-code'))
+      .toBe('bad-passphrase');
+
+    await field.fill(pass);
+    await page.click('[data-testid="own-key-import-button"]');
+    await page.locator('[data-testid="own-key-done"]').waitFor({ timeout: 20_000 });
+    const { account } = (await dumpStorage(browser, 'local')) as {
+      account: {
+        fingerprint: string;
+        protected?: boolean;
+        privateKeyArmored: string;
+        previousKeys?: { protected?: boolean }[];
+      };
+    };
+    expect(account.fingerprint).toBe(privateKey.getFingerprint().toUpperCase());
+    expect(account.protected).toBe(true);
+    const stored = await openpgp.readPrivateKey({
+      armoredKey: account.privateKeyArmored,
+    });
+    expect(stored.isDecrypted()).toBe(false);
+    expect(account.previousKeys?.at(-1)?.protected).toBe(true);
+    await page.close();
+  });
 });
