@@ -60,7 +60,6 @@ function SettingsSection({ onError }: { onError: (e: unknown) => void }) {
         />{' '}
         {t('settingMutual')}
       </label>
-      <br />
       <label>
         <input
           type="checkbox"
@@ -225,7 +224,7 @@ function KeyHistory({ peer }: { peer: PeerSummary }) {
   if (peer.history.length === 0) return null;
   return (
     <details>
-      <summary>
+      <summary class="nowrap">
         {t('keyHistory')} ({peer.history.length})
       </summary>
       <ul data-testid="peer-history">
@@ -261,7 +260,7 @@ function Options() {
   };
 
   return (
-    <main>
+    <main class="wide">
       <h1>{t('extName')}</h1>
       <BackupReminder account={account} />
       <h2>{t('optionsOwnKey')}</h2>
@@ -308,7 +307,7 @@ function Options() {
               <th>{t('preferEncrypt')}</th>
               <th>{t('lastSeen')}</th>
               <th>{t('recommendation')}</th>
-              <th>{t('keyHistory')}</th>
+              <th class="nowrap">{t('keyHistory')}</th>
             </tr>
           </thead>
           <tbody>
@@ -322,7 +321,7 @@ function Options() {
                   {p.gossip_only ? ` (${t('gossipOnly')})` : ''}
                 </td>
                 <td>{t(`pe_${p.prefer_encrypt}`)}</td>
-                <td>{date(p.last_seen)}</td>
+                <td class="nowrap">{date(p.last_seen)}</td>
                 <td data-testid="peer-recommendation">{t(`rec_${p.recommendation}`)}</td>
                 <td>
                   <KeyHistory peer={p} />
