@@ -15,7 +15,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright';
 import { startWebmail, type Webmail } from './server.ts';
-import { launchWithExtension, setUpAccount } from '../test/e2e/browser.ts';
+import { launchWithExtension, type ExtensionBrowser } from '../test/e2e/browser.ts';
 import {
   decryptAndWait,
   frame,
@@ -42,6 +42,25 @@ function step(text: string): void {
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
+
+/**
+ * Alice's first run: the setup page filled in, then what it shows once her key
+ * is made. The same steps as the tests' `setUpAccount`, with a picture of each.
+ */
+async function setUpAlice(browser: ExtensionBrowser): Promise<string> {
+  const setup = await browser.openExtensionPage('setup.html');
+  await setup.fill('#addr', ALICE);
+  await setup.fill('#name', 'Alice');
+  await shot(setup, '01-setup');
+
+  await setup.click('[data-testid="create-key"]');
+  const fingerprint = await setup
+    .locator('[data-testid="own-fingerprint"]')
+    .textContent({ timeout: 30_000 });
+  await shot(setup, '02-setup-done');
+  await setup.close();
+  return (fingerprint ?? '').trim();
 }
 
 /** Starts the webmail on the usual ports, or on free ones if those are taken. */
@@ -128,30 +147,30 @@ async function main(): Promise<void> {
   };
 
   try {
-    const fingerprint = await setUpAccount(browser, ALICE, 'Alice');
+    const fingerprint = await setUpAlice(browser);
     step(`Alice's key created in the extension: ${fingerprint}`);
 
     const page = await browser.context.newPage();
     await signIn(page, webmail, ALICE);
-    await shot(page, '01-inbox');
+    await shot(page, '03-inbox');
 
     const [fromDana] = await webmail.mailbox(ALICE, 'inbox');
     await openMessage(page, 'inbox', fromDana!.id);
-    await shot(page, '02-message-from-dana');
+    await shot(page, '04-message-from-dana');
 
     const options = await browser.openExtensionPage('options.html');
     const danaRow = options.locator(`[data-testid="peer-row"][data-addr="${DANA}"]`);
     await danaRow.waitFor();
     // The contacts table sits below the key and backup sections: show it.
     await danaRow.scrollIntoViewIfNeeded();
-    await shot(options, '03-contacts');
+    await shot(options, '05-contacts');
     await options.close();
     step("the extension learned Dana's key from her header");
 
     const composer = await openCompose(page, { folder: 'inbox', id: fromDana!.id });
     await composer.locator('[data-recommendation="encrypt"]').first().waitFor();
     await composer.locator('#body').fill('Coffee on Thursday? — Alice');
-    await shot(page, '04-compose-encrypted');
+    await shot(page, '06-compose-encrypted');
     await sendAndWait(page, composer);
     step('Alice replied, encrypted (both sides prefer mutual)');
 
@@ -163,7 +182,7 @@ async function main(): Promise<void> {
     await openMessage(page, 'inbox', inbox[inbox.length - 1]!.id);
     const reader = await frame(page, 'reader');
     await decryptAndWait(reader);
-    await shot(page, '05-decrypted-in-frame');
+    await shot(page, '07-decrypted-in-frame');
     step("Dana's encrypted answer was decrypted in the extension's frame");
 
     if (headless) {

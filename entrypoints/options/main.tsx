@@ -61,7 +61,6 @@ function SettingsSection({ onError }: { onError: (e: unknown) => void }) {
         />{' '}
         {t('settingMutual')}
       </label>
-      <br />
       <label>
         <input
           type="checkbox"
@@ -240,7 +239,7 @@ function KeyHistory({ peer }: { peer: PeerSummary }) {
   if (peer.history.length === 0) return null;
   return (
     <details>
-      <summary>
+      <summary class="nowrap">
         {t('keyHistory')} ({peer.history.length})
       </summary>
       <ul data-testid="peer-history">
@@ -276,7 +275,7 @@ function Options() {
   };
 
   return (
-    <main>
+    <main class="wide">
       <h1>{t('extName')}</h1>
       <BackupReminder account={account} />
       <h2>{t('optionsOwnKey')}</h2>
@@ -323,7 +322,7 @@ function Options() {
               <th>{t('preferEncrypt')}</th>
               <th>{t('lastSeen')}</th>
               <th>{t('recommendation')}</th>
-              <th>{t('keyHistory')}</th>
+              <th class="nowrap">{t('keyHistory')}</th>
             </tr>
           </thead>
           <tbody>
@@ -337,7 +336,7 @@ function Options() {
                   {p.gossip_only ? ` (${t('gossipOnly')})` : ''}
                 </td>
                 <td>{t(`pe_${p.prefer_encrypt}`)}</td>
-                <td>{date(p.last_seen)}</td>
+                <td class="nowrap">{date(p.last_seen)}</td>
                 <td data-testid="peer-recommendation">{t(`rec_${p.recommendation}`)}</td>
                 <td>
                   <KeyHistory peer={p} />
