@@ -9,7 +9,7 @@ import { ProtocolError } from '../messaging/errors';
 import { CHANNEL, type PageSaveDraft } from '../messaging/protocol';
 import { base64ToBytes } from '../util/base64';
 import type { DraftResult } from '../webmail/ecosmail/contract';
-import { redeemTicket, requireAccount, type Handler } from './context';
+import { redeemTicket, requireAccount, type Handler, type Services } from './context';
 import { isAddr, str, strList } from './check';
 import { KEY_BUDGET, VIEW_BUDGET } from './limits';
 import { ownPrivateKey } from './own-key';
@@ -19,6 +19,25 @@ import { ownPrivateKey } from './own-key';
  * checks it too: a draft over it could never be opened again in its slot.
  */
 export const MAX_DRAFT_BASE64 = 2_000_000;
+
+/**
+ * The secret behind our drafts' tag, made at the first draft save. It is not the
+ * key itself, so a passphrase change (which rewrites the stored key) or a key
+ * import leaves earlier drafts restorable.
+ */
+export async function draftSecretOf(services: Services): Promise<string> {
+  const account = await requireAccount(services);
+  if (account.draftSecret) return account.draftSecret;
+
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const fresh = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  const stored = await services.keyring.updateAccount((now) => {
+    if (!now) throw new ProtocolError('no-account', 'no account is set up');
+    // Another save made one meanwhile: keep that one.
+    return now.draftSecret ? now : { ...now, draftSecret: fresh };
+  });
+  return stored.draftSecret!;
+}
 
 /** Complete addresses only: a draft is saved while an address is half typed. */
 function completeAddresses(value: unknown, name: string): string[] {
@@ -49,7 +68,7 @@ export const composerSaveDraft: Handler<'composer.saveDraft'> = async (
       subject: str(payload.subject, 'subject'),
       text: str(payload.text, 'text', 5_000_000),
     },
-    await draftTag(account.privateKeyArmored),
+    await draftTag(await draftSecretOf(services)),
     new Date(services.now()),
   );
   // TODO(2026-12-04): a draft this large (about a million characters of text) is
@@ -87,12 +106,9 @@ export const composerRestoreDraft: Handler<'composer.restoreDraft'> = async (
   await services.limits.take(`view:${str(payload.ticket, 'ticket')}`, VIEW_BUDGET);
   await services.limits.take(`key:${account.fingerprint}`, KEY_BUDGET);
 
-  // The tag is taken from the key as stored, so that saving needs no unlock.
-  // TODO(2026-12-04): changing the passphrase changes the stored key, and drafts
-  // saved before the change are then refused as not ours.
   return readDraft(
     base64ToBytes(t.draft),
     ownKey,
-    await draftTag(account.privateKeyArmored),
+    await draftTag(await draftSecretOf(services)),
   );
 };

@@ -79,7 +79,11 @@ export function replaceAccountKey(
   }
   // A key imported again is the current key, not also a previous one.
   const kept = previous.filter((key) => key.fingerprint !== next.fingerprint);
-  return kept.length > 0 ? { ...next, previousKeys: kept } : next;
+  // Drafts saved before the replacement stay ours (their tag's secret carries on).
+  const carried = current?.draftSecret
+    ? { ...next, draftSecret: current.draftSecret }
+    : next;
+  return kept.length > 0 ? { ...carried, previousKeys: kept } : carried;
 }
 
 /**

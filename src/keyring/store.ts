@@ -46,6 +46,12 @@ export interface StoredAccount {
    * options page keeps reminding (attack suite MV-07).
    */
   backedUpAt?: number | null;
+  /**
+   * Random secret (hex) from which our drafts' tag is computed (RO-03). Kept apart
+   * from the key so that a passphrase change or a key import leaves earlier drafts
+   * restorable; made at the first draft save. Never leaves the background.
+   */
+  draftSecret?: string;
 }
 
 /** An own key that an imported one replaced; only the background reads it. */

@@ -6,7 +6,7 @@
  * names no recipient.
  *
  * Inside, a draft carries a tag that only this extension can compute (a digest of
- * our private key). Ciphertext that somebody else encrypted to us and placed in the
+ * a secret the background keeps with the account). Ciphertext that somebody else encrypted to us and placed in the
  * Drafts folder lacks it and is never decrypted into the editor ("Mailto: Me Your
  * Secrets": restoring such a "draft" and sending it would mail its plaintext away).
  */
@@ -46,11 +46,12 @@ export class DraftError extends CodedError<'not-our-draft'> {
 }
 
 /**
- * The tag that marks drafts as ours: SHA-256 over a label and our private key, in
- * hex. It never leaves the extension except inside drafts encrypted to that key.
+ * The tag that marks drafts as ours: SHA-256 over a label and a secret only the
+ * background holds (the account's `draftSecret`), in hex. It never leaves the
+ * extension except inside drafts encrypted to our key.
  */
-export async function draftTag(privateKeyArmored: string): Promise<string> {
-  const input = new TextEncoder().encode(`ecosmail-draft-tag/1\0${privateKeyArmored}`);
+export async function draftTag(secret: string): Promise<string> {
+  const input = new TextEncoder().encode(`ecosmail-draft-tag/1\0${secret}`);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', input));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -21,6 +21,7 @@ import { handlers } from '../../src/background/handlers';
 import type { Caller, Services } from '../../src/background/context';
 import { decryptionKeysOf } from '../../src/background/key-replacement';
 import { ownPrivateKey, unlockOwnKey } from '../../src/background/own-key';
+import { draftSecretOf } from '../../src/background/drafts';
 import { generateSetupCode } from '../../src/autocrypt/setup-code';
 import { buildSetupMessage } from '../../src/mail/setup-message';
 import {
@@ -224,5 +225,22 @@ describe('a passphrase applies to the previous keys too', () => {
     expect((await account()).previousKeys![0]!.privateKeyArmored).toBe(lockedOld);
     await unlockOwnKey(services, PASS);
     await expect(decrypt(oldMail)).rejects.toMatchObject({ code: 'decrypt-failed' });
+  });
+
+  // Vulnerable (checked once): with the tag taken from the stored key, as first
+  // written, the passphrase change rewrote the key and the secret differed, so
+  // every earlier draft was refused as not ours.
+  it('keeps the drafts secret through a passphrase change and a key import', async () => {
+    const before = await draftSecretOf(services);
+    const keyBefore = (await account()).privateKeyArmored;
+
+    await setPassphrase(null, PASS);
+    expect((await account()).privateKeyArmored).not.toBe(keyBefore);
+    expect(await draftSecretOf(services)).toBe(before);
+
+    await importOwnKey(PASS);
+    expect((await account()).previousKeys?.length).toBe(1);
+    expect(await draftSecretOf(services)).toBe(before);
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
   });
 });

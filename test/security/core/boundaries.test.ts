@@ -17,6 +17,7 @@ import { CHANNEL, type Answer } from '../../../src/messaging/protocol';
 import type { SenderInfo } from '../../../src/messaging/sender';
 import { base64ToBytes, bytesToBase64 } from '../../../src/util/base64';
 import { buildDraft, draftTag } from '../../../src/mail/draft';
+import { draftSecretOf } from '../../../src/background/drafts';
 import { pgpMimeMail } from './packets';
 
 const ID = 'ecosmailtestextensionid';
@@ -187,7 +188,7 @@ describe('RO-03 / RO-04 drafts are restored only for our composer frame', () => 
       { addr: ALICE },
       base64ToBytes(account.keydata),
       fields,
-      await draftTag(account.privateKeyArmored),
+      await draftTag(await draftSecretOf(services)),
     );
     const registered = await ask(
       'composer.register',
