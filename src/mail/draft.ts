@@ -6,9 +6,10 @@
  * names no recipient.
  *
  * Inside, a draft carries a tag that only this extension can compute (a digest of
- * a secret the background keeps with the account). Ciphertext that somebody else encrypted to us and placed in the
- * Drafts folder lacks it and is never decrypted into the editor ("Mailto: Me Your
- * Secrets": restoring such a "draft" and sending it would mail its plaintext away).
+ * a secret the background keeps with the account). Ciphertext that somebody else
+ * encrypted to us and placed in the Drafts folder lacks it and is never decrypted
+ * into the editor ("Mailto: Me Your Secrets": restoring such a "draft" and sending
+ * it would mail its plaintext away).
  */
 import {
   envelopeHeaders,
