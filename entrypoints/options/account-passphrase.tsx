@@ -7,6 +7,7 @@
  */
 import { request } from '../../src/messaging/client';
 import { t } from '../../src/ui/i18n';
+import { PassphraseField } from './passphrase-field';
 
 /**
  * Whether the account's key has a passphrase now. Asked when a file is read, not
@@ -22,16 +23,5 @@ export function AccountPassphrase(props: {
   onInput: (value: string) => void;
   testId: string;
 }) {
-  return (
-    <label>
-      {t('importAccountPassphrase')}{' '}
-      <input
-        type="password"
-        autocomplete="off"
-        data-testid={props.testId}
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-      />
-    </label>
-  );
+  return <PassphraseField label={t('importAccountPassphrase')} {...props} />;
 }

@@ -12,6 +12,7 @@ import { t } from '../../src/ui/i18n';
 import { Identity } from '../../src/ui/identity';
 import { LocalError } from '../../src/ui/local-error';
 import { AccountPassphrase, accountProtected } from './account-passphrase';
+import { PassphraseField } from './passphrase-field';
 
 type OnError = (error: unknown) => void;
 
@@ -215,16 +216,12 @@ function OwnKeyImport(props: {
             </label>
           )}
           {key.locked && (
-            <label>
-              {t('ownKeyPassphrase')}{' '}
-              <input
-                type="password"
-                autocomplete="off"
-                data-testid="own-key-passphrase"
-                value={passphrase}
-                onInput={(e) => setPassphrase(e.currentTarget.value)}
-              />
-            </label>
+            <PassphraseField
+              label={t('ownKeyPassphrase')}
+              value={passphrase}
+              onInput={setPassphrase}
+              testId="own-key-passphrase"
+            />
           )}
           {protectedBy !== null && (
             <AccountPassphrase

@@ -3,6 +3,7 @@ import { request } from '../../src/messaging/client';
 import type { ProtectionView } from '../../src/messaging/protocol';
 import { t } from '../../src/ui/i18n';
 import { LocalError } from '../../src/ui/local-error';
+import { PassphraseField } from './passphrase-field';
 
 /**
  * The passphrase of our secret key: none by default (Autocrypt Level 1 favours no
@@ -88,37 +89,28 @@ export function ProtectionSection({ onError }: { onError: (e: unknown) => void }
         </p>
       )}
       {view.protected && (
-        <label>
-          {t('protectionCurrent')}
-          <input
-            type="password"
-            autocomplete="current-password"
-            value={current}
-            onInput={(e) => setCurrent(e.currentTarget.value)}
-            data-testid="passphrase-current"
-          />
-        </label>
+        <PassphraseField
+          label={t('protectionCurrent')}
+          autocomplete="current-password"
+          value={current}
+          onInput={setCurrent}
+          testId="passphrase-current"
+        />
       )}
-      <label>
-        {t('protectionNew')}
-        <input
-          type="password"
-          autocomplete="new-password"
-          value={next}
-          onInput={(e) => setNext(e.currentTarget.value)}
-          data-testid="passphrase-new"
-        />
-      </label>
-      <label>
-        {t('protectionRepeat')}
-        <input
-          type="password"
-          autocomplete="new-password"
-          value={repeat}
-          onInput={(e) => setRepeat(e.currentTarget.value)}
-          data-testid="passphrase-repeat"
-        />
-      </label>
+      <PassphraseField
+        label={t('protectionNew')}
+        autocomplete="new-password"
+        value={next}
+        onInput={setNext}
+        testId="passphrase-new"
+      />
+      <PassphraseField
+        label={t('protectionRepeat')}
+        autocomplete="new-password"
+        value={repeat}
+        onInput={setRepeat}
+        testId="passphrase-repeat"
+      />
       <p>
         <button
           onClick={() => change(false)}
