@@ -239,14 +239,45 @@ export function saveDraftToPage(
 /** What has been handled, so each message and slot is reported once. */
 const seen = new WeakMap<Element, string>();
 
-function handleOnce(el: Element, id: string | null, work: (id: string) => Promise<void>) {
+/** Tries of one message report before waiting for the page to show it again. */
+const REPORT_TRIES = 3;
+const RETRY_MS = 1000;
+
+/**
+ * Runs `work` once per element and id. It runs up to `tries` times when it fails:
+ * a request can fail while the background worker restarts (stopped by the
+ * browser, or updated), and the page will not show the element again by itself.
+ * Only idempotent work (a message report) gets more than one try.
+ */
+function handleOnce(
+  el: Element,
+  id: string | null,
+  work: (id: string) => Promise<void>,
+  tries = 1,
+) {
   if (!id || seen.get(el) === id) return;
   seen.set(el, id);
-  work(id).catch((err: unknown) => {
+  void attempt(el, id, work, 1, tries);
+}
+
+async function attempt(
+  el: Element,
+  id: string,
+  work: (id: string) => Promise<void>,
+  tried: number,
+  tries: number,
+): Promise<void> {
+  try {
+    await work(id);
+  } catch (err) {
+    console.warn('[ecosmail-autocrypt]', err instanceof Error ? err.message : err);
+    if (tried < tries && el.isConnected && seen.get(el) === id) {
+      setTimeout(() => void attempt(el, id, work, tried + 1, tries), RETRY_MS * tried);
+      return;
+    }
     // Allow a retry when the page shows the element again.
     seen.delete(el);
-    console.warn('[ecosmail-autocrypt]', err instanceof Error ? err.message : err);
-  });
+  }
 }
 
 /** One pass over the page: report new messages, fill new compose slots. */
@@ -256,8 +287,11 @@ export function scanPage(): void {
   root.setAttribute(ROOT.extension, '1');
 
   for (const article of document.querySelectorAll(MESSAGE.selector)) {
-    handleOnce(article, article.getAttribute(MESSAGE.id), (id) =>
-      reportMessage(article, id),
+    handleOnce(
+      article,
+      article.getAttribute(MESSAGE.id),
+      (id) => reportMessage(article, id),
+      REPORT_TRIES,
     );
   }
   for (const slot of document.querySelectorAll(COMPOSE.selector)) {
