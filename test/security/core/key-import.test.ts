@@ -188,8 +188,8 @@ describe('MV-06 own keys in old formats load, or are refused naming why', () => 
   describe.skipIf(!hasGpg())('a Brainpool key from GnuPG', () => {
     // In node, openpgp.js checks Brainpool signatures through the optional
     // `eckey-utils` module, which is not installed, so the key cannot fully load
-    // here (browsers use its bundled curves; the browser test imports one). What
-    // this checks: it is never refused as an unsupported curve like secp256k1.
+    // here (browsers use their bundled curves; no browser test imports one yet).
+    // What this checks: it is never refused as an unsupported curve like secp256k1.
     it('MV-06 a Brainpool key is not lumped in with secp256k1 (control)', async () => {
       const { ask } = background();
       const [shown] = await preview(ask, 'ownKey.inspect', gpgKeys.brainpool);
