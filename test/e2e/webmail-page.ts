@@ -50,6 +50,18 @@ export async function frame(
   return page.frameLocator(selector);
 }
 
+/**
+ * Opens inbox message `id` in `page`, presses Decrypt in our reader and waits for
+ * the decrypted content; returns the reader frame.
+ */
+export async function openDecrypted(page: Page, id: string): Promise<FrameLocator> {
+  await openMessage(page, 'inbox', id);
+  const reader = await frame(page, 'reader');
+  await reader.locator('[data-testid="decrypt"]').click();
+  await reader.locator('[data-testid="decrypted-content"]').waitFor();
+  return reader;
+}
+
 /** How long a button is on screen before the tests click it. */
 const SEEN_MS = 800;
 

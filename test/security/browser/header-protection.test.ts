@@ -16,6 +16,7 @@ import {
 } from '../../e2e/browser';
 import {
   frame,
+  openDecrypted,
   openCompose,
   openMessage,
   signIn,
@@ -69,12 +70,7 @@ describe('attack suite: header protection in the reader', () => {
   });
 
   async function readDecrypted(raw: string): Promise<FrameLocator> {
-    const id = await deliverTo(webmail, raw, ATTACKER, ALICE);
-    await openMessage(page, 'inbox', id);
-    const reader = await frame(page, 'reader');
-    await reader.locator('[data-testid="decrypt"]').click();
-    await reader.locator('[data-testid="decrypted-content"]').waitFor();
-    return reader;
+    return openDecrypted(page, await deliverTo(webmail, raw, ATTACKER, ALICE));
   }
 
   it('HP-01 the reader shows the protected Subject marked and names a forged inner sender', async () => {

@@ -24,7 +24,7 @@ import {
   setUpAccount,
   type ExtensionBrowser,
 } from '../../e2e/browser';
-import { frame, openMessage, signIn, startTestWebmail } from '../../e2e/webmail-page';
+import { openDecrypted, signIn, startTestWebmail } from '../../e2e/webmail-page';
 import type { Webmail } from '../../../webmail/server';
 import { attackFile, attacksAvailable } from '../attack-corpus';
 import {
@@ -78,12 +78,7 @@ describe('attack suite: rendering of decrypted content', () => {
 
   /** Opens a delivered message and presses Decrypt; returns our reader frame. */
   async function readDecrypted(raw: string): Promise<FrameLocator> {
-    const id = await deliverTo(webmail, raw, ATTACKER, ALICE);
-    await openMessage(page, 'inbox', id);
-    const reader = await frame(page, 'reader');
-    await reader.locator('[data-testid="decrypt"]').click();
-    await reader.locator('[data-testid="decrypted-content"]').waitFor();
-    return reader;
+    return openDecrypted(page, await deliverTo(webmail, raw, ATTACKER, ALICE));
   }
 
   it('control: a canary request planted in the page is seen by the interception', async () => {
